@@ -1,0 +1,1 @@
+"""Highlights, notes and theme tags live here (see the reading issue)."""

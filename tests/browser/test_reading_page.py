@@ -1,0 +1,36 @@
+"""What only a browser shows: the reading page's offsets as the browser counts them."""
+
+from tests.factories import make_document
+
+# Code points, as DESIGN.md requires: [...s].length, never s.length (UTF-16 units).
+BLOCKS_AS_SEEN = """
+() => [...document.querySelectorAll('#article-body [data-start]')].map(el => ({
+  start: Number(el.dataset.start),
+  end: Number(el.dataset.end),
+  codePoints: [...el.textContent].length,
+  text: el.textContent,
+}))
+"""
+
+
+def test_the_browser_counts_the_same_code_points_as_the_server(live_server, page):
+    document = make_document(
+        "😀 表情在前\n𠀀 和 𨋢 是扩展区汉字\n<b>不是标签</b>\n最后一段，奥特曼说。"
+    )
+    text = document.current_revision.text
+    page.goto(live_server.url + document.get_absolute_url())
+    blocks = page.evaluate(BLOCKS_AS_SEEN)
+    assert len(blocks) == 4
+    for block in blocks:
+        assert block["end"] - block["start"] == block["codePoints"]
+        assert text[block["start"] : block["end"]] == block["text"]
+    assert blocks[2]["text"] == "<b>不是标签</b>"
+    assert page.locator("#article-body b").count() == 0
+
+
+def test_the_reading_page_fits_a_phone_screen(live_server, page):
+    document = make_document("标题\n" + "很长的段落" * 200 + "\nhttps://example.com/" + "a" * 300)
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.goto(live_server.url + document.get_absolute_url())
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0

@@ -1,0 +1,122 @@
+import pytest
+from bs4 import BeautifulSoup
+from django.urls import reverse
+
+from library.cleaning import Block, Cleaned, Link, Metadata, assemble
+from library.models import Document
+from tests.factories import make_document, make_source
+
+BLOCK_SELECTOR = "#article-body [data-start]"
+
+
+def url(document) -> str:
+    return reverse("library:document-detail", args=[document.pk])
+
+
+def page(client, document) -> BeautifulSoup:
+    response = client.get(url(document))
+    assert response.status_code == 200
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def test_it_shows_title_source_date_and_every_block(client, db):
+    document = make_document("标题\n第一段，奥特曼说。\n第二段。", source_site="华尔街见闻")
+    soup = page(client, document)
+    assert soup.h1.get_text() == "标题"
+    assert "华尔街见闻" in soup.select_one(".article-head .meta").get_text()
+    assert [el.get_text() for el in soup.select(BLOCK_SELECTOR)] == [
+        "标题",
+        "第一段，奥特曼说。",
+        "第二段。",
+    ]
+
+
+def test_each_block_carries_its_code_point_offsets(client, db):
+    text = "😀 emoji first\n𠀀 and 𨋢 are astral\n普通的一段"
+    document = make_document(text)
+    canonical = document.current_revision.text
+    elements = page(client, document).select(BLOCK_SELECTOR)
+    assert len(elements) == 3
+    for element in elements:
+        start, end = int(element["data-start"]), int(element["data-end"])
+        assert canonical[start:end] == element.get_text()
+    assert elements[2]["data-start"] == str(canonical.index("普通"))
+
+
+def test_markup_in_the_text_is_shown_as_text(client, db):
+    document = make_document('<a href="javascript:alert(1)">点我</a>\n<script>alert(1)</script>')
+    response = client.get(url(document))
+    body = response.content.decode()
+    assert "<script>alert(1)</script>" not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+    soup = BeautifulSoup(body, "html.parser")
+    assert soup.select("#article-body a") == []
+    assert soup.select(BLOCK_SELECTOR)[0].get_text() == '<a href="javascript:alert(1)">点我</a>'
+
+
+def test_only_http_links_keep_their_href(client, db):
+    blocks = [
+        Block("paragraph", "见 OpenAI 官网", links=(Link(2, 8, "https://openai.com/"),)),
+        Block("paragraph", "坏链接", links=(Link(0, 3, "javascript:alert(1)"),)),
+    ]
+    text, layout = assemble(blocks)
+    cleaned = Cleaned(text=text, blocks=layout, metadata=Metadata(title="链接"), removed=[])
+    document = Document.objects.create_from(cleaned, source=make_source())
+    soup = page(client, document)
+    links = soup.select("#article-body a")
+    assert [(a.get_text(), a["href"]) for a in links] == [("OpenAI", "https://openai.com/")]
+    assert "nofollow" in links[0]["rel"]
+    assert soup.select(BLOCK_SELECTOR)[1].get_text() == "坏链接"
+
+
+def test_block_kinds_become_their_elements(client, db):
+    blocks = [
+        Block("heading", "小标题", attrs={"level": 2}),
+        Block("list_item", "一"),
+        Block("list_item", "二"),
+        Block("quote", "引用"),
+        Block("preformatted", "code\n  indented"),
+    ]
+    text, layout = assemble(blocks)
+    cleaned = Cleaned(text=text, blocks=layout, metadata=Metadata(title="结构"), removed=[])
+    document = Document.objects.create_from(cleaned, source=make_source())
+    soup = page(client, document)
+    assert [el.name for el in soup.select(BLOCK_SELECTOR)] == [
+        "h2",
+        "li",
+        "li",
+        "blockquote",
+        "pre",
+    ]
+    assert len(soup.select("#article-body ul > li")) == 2
+    assert soup.select_one("#article-body pre").get_text() == "code\n  indented"
+
+
+def test_traditional_documents_declare_zh_hant(client, db):
+    document = make_document("這是繁體中文的文章。\n奧特曼說。")
+    soup = page(client, document)
+    assert soup.html["lang"] == "zh-Hant"
+
+
+def test_the_query_count_does_not_grow_with_the_text(client, db, django_assert_num_queries):
+    short = make_document("短")
+    long = make_document("\n".join(f"第{i}段。" for i in range(2000)))
+    with django_assert_num_queries(1):
+        client.get(url(short))
+    with django_assert_num_queries(1):
+        client.get(url(long))
+
+
+def test_a_missing_document_is_404(client, db):
+    assert client.get(reverse("library:document-detail", args=[999999])).status_code == 404
+
+
+def test_post_is_405(client, db):
+    document = make_document()
+    assert client.post(url(document)).status_code == 405
+
+
+@pytest.mark.parametrize("origin", ["javascript:alert(1)", "seeds/a.txt"])
+def test_only_web_origins_are_linked(client, db, origin):
+    soup = page(client, make_document(origin=origin))
+    assert soup.find("a", string="Original page") is None
