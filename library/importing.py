@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 
 from .cleaning import Rejected, clean
+from .cleaning.encoding import LOW_CONFIDENCE
 from .models import Document, Revision, Source
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,14 @@ class ItemResult:
             "reason": self.reason,
             "document": self.document,
         }
+
+
+def encoding_warning(cleaned) -> str:
+    """A note for the report when the decode was a guess a human should check."""
+    if cleaned.encoding_confidence >= LOW_CONFIDENCE:
+        return ""
+    confidence = f"{cleaned.encoding_confidence:.2f}"
+    return f"low-confidence decode as {cleaned.encoding} ({confidence}): check the text"
 
 
 def import_bytes(data: bytes, *, name: str, origin: str = "", user=None) -> ItemResult:
@@ -76,11 +85,13 @@ def import_bytes(data: bytes, *, name: str, origin: str = "", user=None) -> Item
             document = Document.objects.with_origin(origin).first()
             if document is None:
                 document = Document.objects.create_from(cleaned, source=source, origin=origin)
-                return ItemResult(name, Status.CREATED, document=document.pk)
+                return ItemResult(name, Status.CREATED, encoding_warning(cleaned), document.pk)
             if document.add_revision(cleaned, source=source) is None:
                 reason = "new bytes, but the same text as the current revision"
                 return ItemResult(name, Status.DUPLICATE, reason, document.pk)
-            return ItemResult(name, Status.UPDATED, "new revision", document.pk)
+            warning = encoding_warning(cleaned)
+            reason = f"new revision; {warning}" if warning else "new revision"
+            return ItemResult(name, Status.UPDATED, reason, document.pk)
     except Exception as error:
         log.exception("storing %s failed", name)
         return ItemResult(name, Status.FAILED, f"database error: {error!r}")

@@ -120,3 +120,16 @@ def test_post_is_405(client, db):
 def test_only_web_origins_are_linked(client, db, origin):
     soup = page(client, make_document(origin=origin))
     assert soup.find("a", string="Original page") is None
+
+
+def test_the_broken_markup_line_of_seed_002_shows_as_text(client, db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("load_seeds", stdout=StringIO())
+    document = Document.objects.get(origin="seeds/002_3f6f694ff846cec8.txt")
+    soup = page(client, document)
+    texts = [el.get_text() for el in soup.select(BLOCK_SELECTOR)]
+    assert "<a href=冰雅憶史" in texts
+    assert not soup.select("#article-body a")

@@ -128,3 +128,15 @@ def test_nul_bytes_in_names_and_text_are_stored_on_every_database():
         {"text": "\u2400", "rule": "control-characters", "start": 4}
     ]
     assert import_bytes(data, name="a.txt", origin="path/with\x00nul").status == Status.DUPLICATE
+
+
+def test_a_low_confidence_decode_is_imported_but_flagged():
+    # Valid UTF-8 made of rare characters only: kept, but a human should look.
+    data = "\n".join(["龘靐齉"] * 3).encode()
+    result = import_bytes(data, name="rare.txt")
+    assert result.status == Status.CREATED
+    assert "low-confidence decode as utf-8" in result.reason
+
+
+def test_a_confident_decode_carries_no_warning():
+    assert import_bytes(ARTICLE, name="a.txt").reason == ""
