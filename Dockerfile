@@ -3,12 +3,9 @@ FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
 WORKDIR /app
 
-COPY pyproject.toml README.md ./
-COPY library ./library
-COPY annotations ./annotations
-RUN pip install .
-
 COPY . .
+# Editable, so that BASE_DIR (templates/, static/, seeds/) is /app, not site-packages.
+RUN pip install --editable .
 # collectstatic needs settings but no database or real secret.
 RUN DEBUG=0 SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput
 

@@ -159,10 +159,14 @@ class Document(models.Model):
 
         Returns None, writing nothing, when the text and blocks equal the current ones.
         """
-        current = self.current_revision
-        if current and current.text == cleaned.text and current.blocks == cleaned.blocks:
-            return None
         with transaction.atomic():
+            # Lock the row so two imports of one origin cannot both write revision n+1.
+            locked = Document.objects.select_for_update(of=("self",)).select_related(
+                "current_revision"
+            )
+            current = locked.get(pk=self.pk).current_revision
+            if current and current.text == cleaned.text and current.blocks == cleaned.blocks:
+                return None
             revision = Revision.objects.create(
                 document=self,
                 number=(current.number + 1) if current else 1,

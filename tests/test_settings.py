@@ -61,3 +61,11 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path):
     )
     assert result.stdout.split() == ["wal", "20000"], result.stderr
     assert (tmp_path / "pizhu.sqlite3").exists()
+
+
+def test_production_static_files_collect_into_a_hashed_manifest(tmp_path):
+    result = manage("collectstatic", "--noinput", env={**PRODUCTION, "STATIC_ROOT": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    manifest = (tmp_path / "staticfiles.json").read_text()
+    assert '"css/pizhu.css": "css/pizhu.' in manifest
+    assert list(tmp_path.glob("css/pizhu.*.css.gz"))  # WhiteNoise's compressed copy
