@@ -13,8 +13,7 @@ from enum import StrEnum
 from django.conf import settings
 from django.db import transaction
 
-from .cleaning import Rejected, clean
-from .cleaning.encoding import LOW_CONFIDENCE
+from .cleaning import Cleaned, Rejected, clean
 from .models import Document, Revision, Source
 
 log = logging.getLogger(__name__)
@@ -44,9 +43,9 @@ class ItemResult:
         }
 
 
-def encoding_warning(cleaned) -> str:
+def encoding_warning(cleaned: Cleaned) -> str:
     """A note for the report when the decode was a guess a human should check."""
-    if cleaned.encoding_confidence >= LOW_CONFIDENCE:
+    if not cleaned.low_confidence:
         return ""
     confidence = f"{cleaned.encoding_confidence:.2f}"
     return f"low-confidence decode as {cleaned.encoding} ({confidence}): check the text"

@@ -22,6 +22,11 @@ def storable(text: str) -> str:
     return text.replace("\x00", "\u2400")
 
 
+def web_url(url: str) -> str:
+    """`url` if it is http(s), else "": the only links a page may carry."""
+    return url if urlsplit(url).scheme in {"http", "https"} else ""
+
+
 def origin_key(origin: str) -> str:
     """The form an origin (URL or path) is stored and looked up in."""
     return storable(origin)[:1000]
@@ -152,7 +157,7 @@ class Document(models.Model):
 
     @property
     def origin_url(self) -> str:
-        return self.origin if urlsplit(self.origin).scheme in {"http", "https"} else ""
+        return web_url(self.origin)
 
     def add_revision(self, cleaned: Cleaned, *, source: Source | None) -> Revision | None:
         """Write `cleaned` as the next revision and make it current.
@@ -160,11 +165,11 @@ class Document(models.Model):
         Returns None, writing nothing, when the text and blocks equal the current ones.
         """
         with transaction.atomic():
-            # Lock the row so two imports of one origin cannot both write revision n+1.
-            locked = Document.objects.select_for_update(of=("self",)).select_related(
-                "current_revision"
-            )
-            current = locked.get(pk=self.pk).current_revision
+            current = None
+            if self.current_revision_id:
+                # Lock the row so two imports of one origin cannot both write revision n+1.
+                locked = Document.objects.select_for_update(of=("self",))
+                current = locked.select_related("current_revision").get(pk=self.pk).current_revision
             if current and current.text == cleaned.text and current.blocks == cleaned.blocks:
                 return None
             revision = Revision.objects.create(
@@ -273,8 +278,7 @@ class Revision(models.Model):
                 continue
             if cursor < link_start:
                 segments.append(Segment(self.text[cursor:link_start]))
-            safe = href if urlsplit(href).scheme in {"http", "https"} else ""
-            segments.append(Segment(self.text[link_start:link_end], safe))
+            segments.append(Segment(self.text[link_start:link_end], web_url(href)))
             cursor = link_end
         if cursor < end:
             segments.append(Segment(self.text[cursor:end]))

@@ -2,7 +2,7 @@
 
 from itertools import count
 
-from library.cleaning import clean_text
+from library.cleaning import Block, Cleaned, Metadata, assemble, clean_text
 from library.models import Document, Source
 
 _serial = count(1)
@@ -25,3 +25,10 @@ def make_document(
         Document.objects.filter(pk=document.pk).update(**fields)
         document.refresh_from_db()
     return document
+
+
+def make_document_from_blocks(blocks: list[Block], title: str = "结构") -> Document:
+    """A document with exactly these blocks, for structures plain text cannot express."""
+    text, layout = assemble(blocks)
+    cleaned = Cleaned(text=text, blocks=layout, metadata=Metadata(title=title), removed=[])
+    return Document.objects.create_from(cleaned, source=make_source(text.encode()))

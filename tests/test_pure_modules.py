@@ -18,22 +18,14 @@ def test_pure_modules_import_nothing_from_django():
     assert result.stdout.strip() == "[]"
 
 
+def cleaner(*args: str) -> str:
+    command = [sys.executable, "-m", "library.cleaning", *args]
+    return subprocess.run(command, capture_output=True, text=True, check=True, timeout=60).stdout
+
+
 def test_the_cleaner_runs_from_the_command_line(tmp_path):
     page = tmp_path / "post.txt"
     page.write_text("标题\n內(nèi)容", encoding="utf-8")
-    text = subprocess.run(
-        [sys.executable, "-m", "library.cleaning", str(page)],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    ).stdout
-    assert text == "标题\n\n內容\n"
-    as_json = subprocess.run(
-        [sys.executable, "-m", "library.cleaning", str(page), "--json"],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    ).stdout
+    assert cleaner(str(page)) == "标题\n\n內容\n"
+    as_json = cleaner(str(page), "--json")
     assert '"rule": "pinyin-artifact"' in as_json

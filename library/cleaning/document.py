@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
+from .encoding import LOW_CONFIDENCE
+
 BLOCK_KINDS = ("heading", "paragraph", "quote", "list_item", "image", "preformatted")
 BLOCK_SEPARATOR = "\n\n"
 
@@ -72,6 +74,11 @@ class Cleaned:
     @property
     def title(self) -> str:
         return self.metadata.title
+
+    @property
+    def low_confidence(self) -> bool:
+        """Whether the decode was a guess that the import report should flag."""
+        return self.encoding_confidence < LOW_CONFIDENCE
 
     def as_json(self) -> dict:
         """A JSON-ready dict: the shape `python -m library.cleaning --json` prints."""

@@ -2,9 +2,9 @@ import pytest
 from bs4 import BeautifulSoup
 from django.urls import reverse
 
-from library.cleaning import Block, Cleaned, Link, Metadata, assemble
+from library.cleaning import Block, Link
 from library.models import Document
-from tests.factories import make_document, make_source
+from tests.factories import make_document, make_document_from_blocks
 
 BLOCK_SELECTOR = "#article-body [data-start]"
 
@@ -59,9 +59,7 @@ def test_only_http_links_keep_their_href(client, db):
         Block("paragraph", "见 OpenAI 官网", links=(Link(2, 8, "https://openai.com/"),)),
         Block("paragraph", "坏链接", links=(Link(0, 3, "javascript:alert(1)"),)),
     ]
-    text, layout = assemble(blocks)
-    cleaned = Cleaned(text=text, blocks=layout, metadata=Metadata(title="链接"), removed=[])
-    document = Document.objects.create_from(cleaned, source=make_source())
+    document = make_document_from_blocks(blocks)
     soup = page(client, document)
     links = soup.select("#article-body a")
     assert [(a.get_text(), a["href"]) for a in links] == [("OpenAI", "https://openai.com/")]
@@ -77,9 +75,7 @@ def test_block_kinds_become_their_elements(client, db):
         Block("quote", "引用"),
         Block("preformatted", "code\n  indented"),
     ]
-    text, layout = assemble(blocks)
-    cleaned = Cleaned(text=text, blocks=layout, metadata=Metadata(title="结构"), removed=[])
-    document = Document.objects.create_from(cleaned, source=make_source())
+    document = make_document_from_blocks(blocks)
     soup = page(client, document)
     assert [el.name for el in soup.select(BLOCK_SELECTOR)] == [
         "h2",
