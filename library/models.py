@@ -194,7 +194,11 @@ class Document(models.Model):
         self.title = (metadata.title or self.title)[:500]
         self.source_site = (metadata.source_site or self.source_site)[:200]
         self.author = (metadata.author or self.author)[:200]
-        self.published_at = metadata.published or self.published_at
+        published = metadata.published
+        if published is not None and timezone.is_naive(published):
+            # Pages state local time; the library's zone (Asia/Shanghai) is the best guess.
+            published = timezone.make_aware(published)
+        self.published_at = published or self.published_at
         self.language = metadata.language or self.language
         self.original_script = metadata.script or self.original_script
 

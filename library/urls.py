@@ -11,6 +11,7 @@ library_patterns = [
 
 urlpatterns = [
     path("", include((library_patterns, "library"))),
+    path("", include("annotations.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

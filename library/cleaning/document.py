@@ -70,6 +70,8 @@ class Cleaned:
     removed: list[Removal]
     encoding: str = ""
     encoding_confidence: float = 1.0
+    # Fingerprints of the page's short lines, kept or not, to learn site boilerplate.
+    fingerprints: tuple[str, ...] = ()
 
     @property
     def title(self) -> str:

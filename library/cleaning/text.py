@@ -1,18 +1,34 @@
-"""Plain-text cleaning: newline and control-character normalisation, blocks from lines."""
+"""Plain text: lines as pieces, control characters, titles, and transcripts as paragraphs."""
 
 from __future__ import annotations
 
 import re
 
 from .document import Block, Removal
+from .page import Page, Piece
 
 # C0/C1 controls except tab and newline, plus the BOM and other characters that have
-# no business in article text. \r is handled separately (it becomes a newline).
+# no business in article text. \r is handled separately (it ends a line).
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff\ufffe\uffff]+")
+LINE = re.compile(r"[^\r\n]+")
 EDGE_WHITESPACE = " \t\u3000\u00a0"
 
 TITLE_MAX = 64
-TITLE_BREAKS = ",，。.!?！？;；:："
+TITLE_BREAK = re.compile(r"[,，。.!?！？;；:：]")
+TRAILING_TITLE_PUNCTUATION = ":：,，;；—-"
+
+# Transcripts: one spoken phrase per line, few sentence marks.
+TRANSCRIPT_MIN_LINES = 20
+TRANSCRIPT_SHORT_LINE = 30
+PARAGRAPH_SOFT = 160  # start a new paragraph at a discourse marker past this length
+PARAGRAPH_HARD = 320  # and at the next line past this one
+ENDS_CLAUSE = re.compile(r"[，。！？；：、,.!?;:…—”’」』）)\]】]$")
+LATIN_EDGE = re.compile(r"[A-Za-z0-9%]")
+DISCOURSE = re.compile(
+    r"^(?:不过|但是|但|另外|同时|因此|所以|那么|首先|其次|然后|最后|总体来说|总的来说|总之|"
+    r"当然|此外|而且|接下来|其实|好了|那以上|关于|除此之外|与此同时|值得一提的是|比如|例如|"
+    r"目前|今天|据|而在|在这|对于|还有)"
+)
 
 
 def control_characters(text: str) -> list[Removal]:
@@ -23,29 +39,68 @@ def control_characters(text: str) -> list[Removal]:
     ]
 
 
-def unify_newlines(text: str) -> str:
-    """`\\r\\n` and lone `\\r` become `\\n`."""
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+def text_page(text: str) -> Page:
+    """One piece per non-blank line, at its offset in `text` (\\r\\n, \\r and \\n all end a line).
 
-
-def split_lines(text: str) -> list[Block]:
-    """One paragraph block per non-blank line, with edge whitespace trimmed.
-
-    Edge whitespace includes the full-width spaces (U+3000) that indent Chinese
-    paragraphs: the reading page indents by style, not by characters.
+    Edge whitespace, including the full-width spaces (U+3000) that indent Chinese
+    paragraphs, is trimmed: the reading page indents by style, not by characters.
     """
-    lines = (line.strip(EDGE_WHITESPACE) for line in text.split("\n"))
-    return [Block("paragraph", line) for line in lines if line.strip()]
+    pieces = []
+    for match in LINE.finditer(text):
+        line = match.group()
+        stripped = line.strip(EDGE_WHITESPACE)
+        if stripped.strip():
+            start = match.start() + len(line) - len(line.lstrip(EDGE_WHITESPACE))
+            pieces.append(Piece("paragraph", stripped, start))
+    return Page(pieces)
 
 
-def guess_title(blocks: list[Block]) -> str:
-    """A title from the first block: the whole line if short, else its first clause."""
-    if not blocks:
-        return ""
-    first = blocks[0].text.strip()
+def guess_title(first_line: str) -> str:
+    """A title from the first line: the whole line if short, else its first clause."""
+    first = first_line.strip().rstrip(TRAILING_TITLE_PUNCTUATION).strip()
     if len(first) <= TITLE_MAX:
         return first
-    breaks = [first.find(mark) for mark in TITLE_BREAKS if 8 <= first.find(mark) <= TITLE_MAX]
-    if breaks:
-        return first[: min(breaks)]
+    clause = TITLE_BREAK.search(first, 8, TITLE_MAX + 1)
+    if clause:
+        return first[: clause.start()]
     return first[:TITLE_MAX].rstrip() + "…"
+
+
+def is_transcript(lines: list[str]) -> bool:
+    """Phrase-per-line text: many short lines, most without closing punctuation."""
+    if len(lines) < TRANSCRIPT_MIN_LINES:
+        return False
+    short = sum(1 for line in lines if len(line) <= TRANSCRIPT_SHORT_LINE)
+    closed = sum(1 for line in lines if ENDS_CLAUSE.search(line))
+    return short >= 0.7 * len(lines) and closed <= 0.3 * len(lines)
+
+
+def join_phrases(lines: list[str]) -> list[Block]:
+    """Join transcript phrases into paragraphs of readable length, dropping no character.
+
+    Phrases are joined with a comma (or a space between Latin words) unless the first
+    already ends a clause; a paragraph that ends without a mark gets a full stop.
+    Paragraphs break at a discourse marker (不过, 另外, 那么 …) once they are long enough.
+    """
+    paragraphs: list[str] = []
+    current = ""
+    for line in lines:
+        if current and (
+            len(current) >= PARAGRAPH_HARD
+            or (len(current) >= PARAGRAPH_SOFT and DISCOURSE.match(line))
+        ):
+            paragraphs.append(current)
+            current = ""
+        if not current:
+            current = line
+        elif ENDS_CLAUSE.search(current):
+            current += line
+        elif LATIN_EDGE.match(current[-1]) and LATIN_EDGE.match(line[0]):
+            current += " " + line
+        else:
+            current += "，" + line
+    if current:
+        paragraphs.append(current)
+    return [
+        Block("paragraph", text if ENDS_CLAUSE.search(text) else text + "。") for text in paragraphs
+    ]

@@ -1,8 +1,9 @@
 from bs4 import BeautifulSoup
 from django.urls import reverse
 
+from library.cleaning import Block
 from library.views import PAGE_SIZE
-from tests.factories import make_document
+from tests.factories import make_document, make_document_from_blocks
 
 URL = reverse("library:document-list")
 
@@ -46,7 +47,7 @@ def test_it_paginates(client, db):
 
 
 def test_titles_are_escaped(client, db):
-    make_document("<img src=x onerror=alert(1)>")
+    make_document_from_blocks([Block("paragraph", "正文")], title="<img src=x onerror=alert(1)>")
     response = client.get(URL)
     assert b"<img src=x" not in response.content
     assert titles(response) == ["<img src=x onerror=alert(1)>"]

@@ -58,8 +58,8 @@ def test_new_bytes_with_the_same_text_write_no_revision_but_keep_the_bytes():
     [
         (b"", "empty.txt", "empty file"),
         (b"  \n\t\n", "blank.txt", "empty file"),
-        (b"<!doctype html><p>hi</p>", "page.txt", "HTML"),
-        ("<p>文章</p>".encode(), "page.html", "HTML"),
+        (b"\x00\x01" * 64 + b"PK", "archive.txt", "binary file"),
+        ("<nav><a href=/>首页</a></nav>".encode(), "page.html", "no article text"),
         (b"\x89PNG\r\n", "image.png", "unsupported file type"),
     ],
 )

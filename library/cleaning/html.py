@@ -1,0 +1,480 @@
+"""HTML pages → a `Page`: visible text blocks with structure, links and junk evidence.
+
+BeautifulSoup with the lxml parser reads the page. One walk over the tree produces a
+piece per block element (paragraph, heading, list item, quote, table row, caption…),
+collapsing whitespace the way a browser does and keeping http(s) links as offsets.
+Pieces that cannot be article are marked with the structural rule that says so (hidden,
+page chrome, outside the article's container, in a comments/related/share container,
+mostly links); the text rules run afterwards on everything else.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from urllib.parse import urljoin, urlsplit
+
+from bs4 import BeautifulSoup, Comment, Declaration, Doctype, ProcessingInstruction, Tag
+from bs4.element import NavigableString
+
+from .document import Link, Removal
+from .metadata import parse_timestamp
+from .page import Hints, Page, Piece
+
+MAX_DEPTH = 256
+
+DROPPED = frozenset(
+    {"script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "math",
+     "canvas", "select", "textarea", "input", "button", "head", "link", "meta", "audio",
+     "video", "source", "map", "dialog"}
+)  # fmt: skip
+CHROME = frozenset({"nav", "header", "footer", "aside", "form", "menu"})
+HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+BLOCKS = frozenset(
+    {"address", "article", "blockquote", "body", "center", "dd", "details", "div", "dl", "dt",
+     "fieldset", "figcaption", "figure", "hgroup", "hr", "li", "main", "ol", "p", "pre",
+     "section", "summary", "table", "tbody", "thead", "tfoot", "ul", "caption", "legend",
+     "tr", "td", "th",
+     *HEADINGS, *CHROME}
+)  # fmt: skip
+BLOCK_LIST = sorted(BLOCKS)
+LAYOUT_MARKERS = sorted(BLOCKS - {"td", "th", "tr", "tbody", "thead", "tfoot", "caption"})
+SKIPPED_STRINGS = (Comment, Declaration, Doctype, ProcessingInstruction)
+WHITESPACE = re.compile(r"\s+")
+HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+HIDDEN_RULE = re.compile(
+    r"((?:\s*[.#][\w-]+\s*,?)+)\s*\{[^}]*?(?:display\s*:\s*none|visibility\s*:\s*hidden)",
+    re.IGNORECASE,
+)
+HIDDEN_CLASSES = frozenset(
+    {"hidden", "hide", "d-none", "sr-only", "visually-hidden", "screen-reader-text", "invisible"}
+)
+CLASS_TOKENS = re.compile(r"[a-z]+")
+NEGATIVE = frozenset(
+    {"comment", "comments", "reply", "replies", "related", "relate", "recommend", "recommends",
+     "recommended", "recommendation", "share", "sharing", "social", "footer", "foot",
+     "sidebar", "side", "aside", "nav", "navbar", "navigation", "menu", "breadcrumb",
+     "breadcrumbs", "crumb", "crumbs", "ad", "ads", "advert", "adv", "advertisement",
+     "banner", "sponsor", "sponsored", "promo", "promotion", "hot", "hotnews", "rank",
+     "ranking", "copyright", "toolbar", "tags", "tag", "login", "subscribe", "newsletter",
+     "popup", "modal", "cookie", "qrcode", "qr", "download", "reward", "widget", "more",
+     "author", "byline", "meta", "info", "pagination", "pager", "disclaimer", "statement",
+     "notice", "follow", "recirc", "outbrain", "taboola", "trending", "popular", "masthead",
+     "header", "topbar", "signup", "paywall", "gotop", "backtop"}
+)  # fmt: skip
+POSITIVE = frozenset(
+    {"article", "content", "post", "body", "text", "main", "entry", "story", "detail",
+     "richtext", "rich", "js", "news", "artical", "txt", "con", "page", "blog", "markdown"}
+)  # fmt: skip
+SCORED_KINDS = frozenset({"paragraph", "quote", "list_item", "preformatted"})
+PUNCTUATION = re.compile(r"[，。、；！？,.;!?]")
+
+
+class Walker:
+    """One pass over the body, collecting pieces; see the module docstring."""
+
+    def __init__(self, base_url: str, hidden_classes: frozenset[str]):
+        self.base_url = base_url
+        self.hidden_classes = hidden_classes
+        self.pieces: list[Piece] = []
+        self.ancestry: list[tuple[Tag, ...]] = []  # per piece, its ancestors (outermost first)
+        self.removed: list[Removal] = []
+        self.dropped: dict[str, int] = defaultdict(int)
+        self.offset = 0
+        self.segments: list[tuple[str, str | None, bool]] = []  # text, href, in <a>
+        self.stack: list[Tag] = []
+        self.kind = ("paragraph", {})
+        self.verdict = ""
+
+    # The walk ------------------------------------------------------------------------
+
+    def walk(self, node: Tag, depth: int = 0) -> None:
+        for child in node.children:
+            if isinstance(child, NavigableString):
+                if not isinstance(child, SKIPPED_STRINGS):
+                    self.segments.append((str(child), None, False))
+                continue
+            if not isinstance(child, Tag):
+                continue
+            self.enter(child, depth)
+
+    def enter(self, tag: Tag, depth: int) -> None:
+        name = tag.name
+        if name in DROPPED:
+            self.dropped[name] += 1
+            return
+        if name == "br":
+            self.flush()
+            return
+        if depth >= MAX_DEPTH:
+            # Deeper than any real page: keep the text, flatten the structure.
+            self.segments.append((tag.get_text(" "), None, False))
+            return
+        verdict = self.verdict
+        if not verdict:
+            if self.is_hidden(tag):
+                verdict = "hidden"
+            elif name in CHROME:
+                verdict = "page-chrome"
+        if name == "a":
+            self.link(tag, verdict)
+            return
+        if name == "pre":
+            self.flush()
+            self.kind_piece(tag, "preformatted", tag.get_text(), verdict)
+            return
+        if name == "tr" and not tag.find(LAYOUT_MARKERS):
+            # A data row: one line, cells separated by spaces. (Rows holding blocks are
+            # page layout and are walked like any container.)
+            self.flush()
+            cells = (cell.get_text(" ") for cell in tag.find_all(["td", "th"]))
+            row = " ".join(WHITESPACE.sub(" ", cell).strip() for cell in cells)
+            self.kind_piece(tag, "paragraph", row, verdict)
+            return
+        if name == "img":
+            return
+        is_block = name in BLOCKS
+        saved = (self.kind, self.verdict)
+        if is_block:
+            self.flush()
+            self.kind = self.kind_of(tag)
+        self.verdict = verdict
+        self.stack.append(tag)
+        self.walk(tag, depth + 1)
+        if is_block:
+            self.flush()
+        self.stack.pop()
+        self.kind, self.verdict = saved
+
+    def kind_of(self, tag: Tag) -> tuple[str, dict]:
+        name = tag.name
+        if name in HEADINGS:
+            return "heading", {"level": HEADINGS[name]}
+        if name == "blockquote":
+            return "quote", {}
+        if name == "li":
+            return "list_item", {"ordered": tag.parent is not None and tag.parent.name == "ol"}
+        if name in {"figcaption", "caption"}:
+            return "image", {}
+        if self.kind[0] in {"quote", "list_item", "image"}:
+            return self.kind  # a <p> inside a quote or list item keeps that kind
+        return "paragraph", {}
+
+    def link(self, tag: Tag, verdict: str) -> None:
+        text = tag.get_text()
+        href = tag.get("href")
+        href = href if isinstance(href, str) else ""
+        url = urljoin(self.base_url, href.strip()) if href else ""
+        keep = url if urlsplit(url).scheme in {"http", "https"} else None
+        if tag.find(BLOCK_LIST):
+            # A link wrapping blocks (a card of headline + summary): walk it as blocks.
+            saved = self.verdict
+            self.verdict = verdict
+            self.stack.append(tag)
+            self.flush()
+            first = len(self.pieces)
+            self.walk(tag)
+            self.flush()
+            for piece in self.pieces[first:]:
+                piece.link_chars = len(piece.text)
+            self.stack.pop()
+            self.verdict = saved
+            return
+        self.segments.append((text, keep, True))
+
+    def is_hidden(self, tag: Tag) -> bool:
+        attrs = tag.attrs
+        if "hidden" in attrs or attrs.get("aria-hidden") == "true":
+            return True
+        style = attrs.get("style")
+        if isinstance(style, str) and HIDDEN_STYLE.search(style):
+            return True
+        classes = attrs.get("class") or ()
+        return any(name in self.hidden_classes for name in classes)
+
+    # Pieces ----------------------------------------------------------------------------
+
+    def kind_piece(self, tag: Tag, kind: str, text: str, verdict: str) -> None:
+        if kind == "preformatted":
+            text = text.strip("\n").rstrip()
+        if not text.strip():
+            return
+        self.stack.append(tag)
+        self.add(Piece(kind, text, self.offset, verdict=verdict or self.verdict))
+        self.stack.pop()
+
+    def flush(self) -> None:
+        segments, self.segments = self.segments, []
+        if not segments:
+            return
+        parts: list[str] = []
+        links: list[Link] = []
+        length = link_chars = 0
+        for raw, href, in_link in segments:
+            text = WHITESPACE.sub(" ", raw)
+            if text.startswith(" ") and (not parts or parts[-1].endswith(" ")):
+                text = text[1:]
+            if not text:
+                continue
+            if in_link:
+                link_chars += len(text.strip())
+                if href:
+                    links.append(Link(length, length + len(text), href))
+            parts.append(text)
+            length += len(text)
+        text = "".join(parts).rstrip()
+        if not text:
+            return
+        links = [
+            Link(link.start, min(link.end, len(text)), link.href)
+            for link in links
+            if link.start < len(text)
+        ]
+        kind, attrs = self.kind
+        piece = Piece(kind, text, self.offset, links, link_chars, dict(attrs), self.verdict)
+        self.add(piece)
+
+    def add(self, piece: Piece) -> None:
+        self.pieces.append(piece)
+        self.ancestry.append(tuple(self.stack))
+        self.offset += len(piece.text) + 1
+
+
+def hidden_classes(soup: BeautifulSoup) -> frozenset[str]:
+    """Classes the page's own style sheets hide (`.ad-box{display:none}`)."""
+    names = set(HIDDEN_CLASSES)
+    for style in soup.find_all("style"):
+        for match in HIDDEN_RULE.finditer(style.get_text()):
+            names.update(
+                selector.strip()[1:]
+                for selector in match.group(1).split(",")
+                if selector.strip().startswith(".")
+            )
+    return frozenset(names)
+
+
+def head_hints(soup: BeautifulSoup) -> tuple[Hints, str]:
+    """Title, site name, author and date as the page declares them; plus its base URL."""
+    metas: dict[str, str] = {}
+    for meta in soup.find_all("meta"):
+        key = meta.get("property") or meta.get("name") or meta.get("itemprop")
+        value = meta.get("content")
+        if isinstance(key, str) and isinstance(value, str) and value.strip():
+            metas.setdefault(key.strip().lower(), value.strip())
+    ld = json_ld(soup)
+    title_tag = soup.find("title")
+    title = title_tag.get_text(" ", strip=True) if title_tag else ""
+    site_names = tuple(
+        name
+        for name in (
+            metas.get("og:site_name"),
+            metas.get("application-name"),
+            ld.get("publisher"),
+            metas.get("twitter:site", "").lstrip("@"),
+        )
+        if name
+    )
+    published = None
+    for key in (
+        "article:published_time",
+        "og:release_date",
+        "datepublished",
+        "publishdate",
+        "pubdate",
+        "publish-date",
+        "ptime",
+        "dc.date",
+        "dc.date.issued",
+        "sailthru.date",
+        "parsely-pub-date",
+        "date",
+    ):
+        if key in metas and (published := parse_timestamp(metas[key])):
+            break
+    if published is None and ld.get("datePublished"):
+        published = parse_timestamp(ld["datePublished"])
+    if published is None:
+        time_tag = soup.find("time", attrs={"datetime": True})
+        if time_tag is not None:
+            published = parse_timestamp(str(time_tag["datetime"]))
+    author = metas.get("author") or metas.get("article:author") or ld.get("author") or ""
+    if urlsplit(author).scheme in {"http", "https"}:
+        author = ""
+    hints = Hints(
+        title=metas.get("og:title") or metas.get("twitter:title") or ld.get("headline") or title,
+        site_names=site_names,
+        author=author,
+        published=published,
+    )
+    if title and title != hints.title:
+        hints.site_names = (*hints.site_names, *title_parts_outside(hints.title, title))
+    base = soup.find("base", href=True)
+    canonical = soup.find("link", rel="canonical", href=True)
+    base_url = next(
+        (
+            str(candidate)
+            for candidate in (
+                base and base["href"],
+                canonical and canonical["href"],
+                metas.get("og:url"),
+            )
+            if candidate and urlsplit(str(candidate)).scheme in {"http", "https"}
+        ),
+        "",
+    )
+    return hints, base_url
+
+
+def title_parts_outside(headline: str, title: str) -> tuple[str, ...]:
+    """The bits of <title> around the headline: usually the site's name."""
+    index = title.find(headline)
+    if index < 0 or not headline:
+        return ()
+    rest = f"{title[:index]} {title[index + len(headline) :]}"
+    return tuple(part for part in re.split(r"[\s_|｜\-–—:]+", rest) if len(part) >= 2)
+
+
+def json_ld(soup: BeautifulSoup) -> dict[str, str]:
+    """headline / author / publisher / datePublished from the page's JSON-LD, if any."""
+    found: dict[str, str] = {}
+    for script in soup.find_all("script", type="application/ld+json"):
+        try:
+            data = json.loads(script.get_text())
+        except (ValueError, RecursionError):
+            continue
+        items = data if isinstance(data, list) else [data]
+        items += [item for entry in list(items) if isinstance(entry, dict)
+                  for item in entry.get("@graph", []) if isinstance(item, dict)]  # fmt: skip
+        for item in items:
+            if not isinstance(item, dict):
+                continue
+            for key in ("headline", "datePublished"):
+                if isinstance(item.get(key), str):
+                    found.setdefault(key, item[key])
+            for key in ("author", "publisher"):
+                value = item.get(key)
+                value = value[0] if isinstance(value, list) and value else value
+                if isinstance(value, dict):
+                    value = value.get("name")
+                if isinstance(value, str):
+                    found.setdefault(key, value)
+    return found
+
+
+def class_tokens(tag: Tag) -> set[str]:
+    values = [*(tag.get("class") or ()), tag.get("id") or "", tag.get("role") or ""]
+    words: set[str] = set()
+    for value in values:
+        if isinstance(value, str):
+            # Split camelCase and snake/kebab-case: "postBody" → post, body.
+            value = re.sub(r"([a-z])([A-Z])", r"\1 \2", value).lower()
+            words.update(CLASS_TOKENS.findall(value))
+    return words
+
+
+def hint(tag: Tag) -> float:
+    """A weight from the element's name, class and id: article-ish up, junk-ish down."""
+    if tag.name in {"article", "main"} or tag.get("itemprop") == "articleBody":
+        return 1.5
+    tokens = class_tokens(tag)
+    if tokens & NEGATIVE and not tokens & {"content", "body", "article", "text"}:
+        return 0.3
+    if tokens & POSITIVE:
+        return 1.25
+    return 1.0
+
+
+def choose_container(walker: Walker) -> set[int]:
+    """The ids of the elements that hold the article (readability-style scoring)."""
+    scores: dict[int, float] = defaultdict(float)
+    totals: dict[int, int] = defaultdict(int)
+    links: dict[int, int] = defaultdict(int)
+    tags: dict[int, Tag] = {}
+    for piece, ancestors in zip(walker.pieces, walker.ancestry, strict=True):
+        for tag in ancestors:
+            key = id(tag)
+            tags[key] = tag
+            totals[key] += len(piece.text)
+            links[key] += piece.link_chars
+        if piece.verdict or piece.kind not in SCORED_KINDS or len(piece.text) < 12:
+            continue
+        if piece.link_share > 0.5:
+            continue
+        punctuation = min(len(PUNCTUATION.findall(piece.text)), 12)
+        score = (1 + punctuation + min(len(piece.text) / 50, 5)) * (1 - piece.link_share)
+        for level, tag in enumerate(reversed(ancestors[-5:]), start=1):
+            scores[id(tag)] += score / level
+    if not scores:
+        return set()
+
+    def final(key: int) -> float:
+        density = links[key] / totals[key] if totals[key] else 0
+        return scores[key] * (1 - density) * hint(tags[key])
+
+    top = max(scores, key=final)
+    chosen = {top}
+    best = final(top)
+    parent = tags[top].parent
+    if parent is not None:
+        for sibling in parent.find_all(True, recursive=False):
+            key = id(sibling)
+            if key in scores and key != top:
+                density = links[key] / totals[key] if totals[key] else 0
+                if final(key) >= max(0.2 * best, 3) and density < 0.25:
+                    chosen.add(key)
+    return chosen
+
+
+def mark_structure(walker: Walker, chosen: set[int], headline: str) -> None:
+    """Give every piece outside the article, or in a junk container inside it, a verdict."""
+    prose_in: dict[int, int] = defaultdict(int)
+    article_prose = 0
+    for piece, ancestors in zip(walker.pieces, walker.ancestry, strict=True):
+        if not piece.verdict and piece.link_share < 0.5:
+            if any(id(tag) in chosen for tag in ancestors):
+                article_prose += len(piece.text)
+            for tag in ancestors:
+                prose_in[id(tag)] += len(piece.text)
+    for piece, ancestors in zip(walker.pieces, walker.ancestry, strict=True):
+        if piece.verdict:
+            continue
+        inside = next((i for i, tag in enumerate(ancestors) if id(tag) in chosen), None)
+        if inside is None:
+            if not (piece.kind == "heading" and headline and piece.text == headline):
+                piece.verdict = "outside-article"
+            continue
+        for tag in ancestors[inside + 1 :]:
+            if hint(tag) < 1 and prose_in[id(tag)] < 0.5 * article_prose:
+                piece.verdict = "boilerplate-container"
+                break
+        else:
+            if piece.link_share > 0.5 and not (piece.kind == "heading" and piece.link_share < 1):
+                piece.verdict = "link-dense"
+
+
+def find_headline(walker: Walker, title: str) -> str:
+    """The text of the <h1> that best matches the declared title ('' if none does)."""
+    headings = [p.text for p in walker.pieces if p.kind == "heading" and p.attrs.get("level") == 1]
+    headings += [p.text for p in walker.pieces if p.kind == "heading" and p.attrs.get("level") == 2]
+    for text in headings:
+        if title and (text in title or title in text):
+            return text
+    return headings[0] if headings and not title else ""
+
+
+def parse_html(text: str) -> tuple[Page, list[Removal]]:
+    """Parse `text` (decoded HTML) into a `Page`; also returns the whole-element removals."""
+    soup = BeautifulSoup(text, "lxml")
+    hints, base_url = head_hints(soup)
+    walker = Walker(base_url, hidden_classes(soup))
+    root = soup.body or soup
+    walker.walk(root)
+    walker.flush()
+    hints.headline = find_headline(walker, hints.title)
+    mark_structure(walker, choose_container(walker), hints.headline)
+    removed = [
+        Removal(text=f"<{name}> ×{count}", rule="script-style", start=-1)
+        for name, count in sorted(walker.dropped.items())
+    ]
+    return Page(walker.pieces, hints, is_html=True), removed
