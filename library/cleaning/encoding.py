@@ -217,8 +217,9 @@ def decode(data: bytes, declared: str | None = None) -> Decoded:
 
     utf8 = _candidate(data, "utf-8")
     codec = (declared and _normalise(declared)) or declared_charset(data)
-    if utf8 and not codec:
-        return _result(utf8, "utf-8")  # the common case: no need to try the other codecs
+    if utf8 and codec in (None, "utf-8"):
+        # The common case: valid UTF-8, undeclared or declared so. No need to try others.
+        return _result(utf8, "declared" if codec else "utf-8")
     chinese = [c for c in (_candidate(data, name) for name in _CHINESE) if c]
     if codec:
         strict = [c for c in (utf8, *chinese) if c]

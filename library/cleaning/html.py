@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Comment, Declaration, Doctype, ProcessingInstruction, Tag
@@ -21,6 +22,7 @@ from bs4.element import NavigableString
 from .document import Link, Removal
 from .metadata import parse_timestamp
 from .page import Hints, Page, Piece
+from .rules import is_prose
 
 MAX_DEPTH = 256
 
@@ -38,10 +40,12 @@ BLOCKS = frozenset(
      "tr", "td", "th",
      *HEADINGS, *CHROME}
 )  # fmt: skip
-BLOCK_LIST = sorted(BLOCKS)
-LAYOUT_MARKERS = sorted(BLOCKS - {"td", "th", "tr", "tbody", "thead", "tfoot", "caption"})
+LAYOUT_MARKERS = BLOCKS - {"td", "th", "tr", "tbody", "thead", "tfoot", "caption"}
 SKIPPED_STRINGS = (Comment, Declaration, Doctype, ProcessingInstruction)
-WHITESPACE = re.compile(r"\s+")
+# What a browser collapses: ASCII whitespace only. U+3000 and friends are content; a
+# no-break space reads as a space.
+WHITESPACE = re.compile(r"[ \t\n\r\f\v\xa0]+")
+EDGE = " \u3000"
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 HIDDEN_RULE = re.compile(
     r"((?:\s*[.#][\w-]+\s*,?)+)\s*\{[^}]*?(?:display\s*:\s*none|visibility\s*:\s*hidden)",
@@ -51,6 +55,7 @@ HIDDEN_CLASSES = frozenset(
     {"hidden", "hide", "d-none", "sr-only", "visually-hidden", "screen-reader-text", "invisible"}
 )
 CLASS_TOKENS = re.compile(r"[a-z]+")
+CAMEL = re.compile(r"([a-z])([A-Z])")
 NEGATIVE = frozenset(
     {"comment", "comments", "reply", "replies", "related", "relate", "recommend", "recommends",
      "recommended", "recommendation", "share", "sharing", "social", "footer", "foot",
@@ -59,7 +64,8 @@ NEGATIVE = frozenset(
      "banner", "sponsor", "sponsored", "promo", "promotion", "hot", "hotnews", "rank",
      "ranking", "copyright", "toolbar", "tags", "tag", "login", "subscribe", "newsletter",
      "popup", "modal", "cookie", "qrcode", "qr", "download", "reward", "widget", "more",
-     "author", "byline", "meta", "info", "pagination", "pager", "disclaimer", "statement",
+     "author", "authors", "byline", "dateline", "meta", "info", "pagination", "pager",
+     "disclaimer", "statement",
      "notice", "follow", "recirc", "outbrain", "taboola", "trending", "popular", "masthead",
      "header", "topbar", "signup", "paywall", "gotop", "backtop"}
 )  # fmt: skip
@@ -69,6 +75,11 @@ POSITIVE = frozenset(
 )  # fmt: skip
 SCORED_KINDS = frozenset({"paragraph", "quote", "list_item", "preformatted"})
 PUNCTUATION = re.compile(r"[，。、；！？,.;!?]")
+
+
+def contains(tag: Tag, names: frozenset[str]) -> bool:
+    """Whether any element below `tag` is one of `names` (bs4's find() is slow for sets)."""
+    return any(node.name in names for node in tag.descendants if isinstance(node, Tag))
 
 
 class Walker:
@@ -124,12 +135,12 @@ class Walker:
             self.flush()
             self.kind_piece(tag, "preformatted", tag.get_text(), verdict)
             return
-        if name == "tr" and not tag.find(LAYOUT_MARKERS):
+        if name == "tr" and not contains(tag, LAYOUT_MARKERS):
             # A data row: one line, cells separated by spaces. (Rows holding blocks are
             # page layout and are walked like any container.)
             self.flush()
             cells = (cell.get_text(" ") for cell in tag.find_all(["td", "th"]))
-            row = " ".join(WHITESPACE.sub(" ", cell).strip() for cell in cells)
+            row = " ".join(WHITESPACE.sub(" ", cell).strip(EDGE) for cell in cells)
             self.kind_piece(tag, "paragraph", row, verdict)
             return
         if name == "img":
@@ -167,7 +178,7 @@ class Walker:
         href = href if isinstance(href, str) else ""
         url = urljoin(self.base_url, href.strip()) if href else ""
         keep = url if urlsplit(url).scheme in {"http", "https"} else None
-        if tag.find(BLOCK_LIST):
+        if contains(tag, BLOCKS):
             # A link wrapping blocks (a card of headline + summary): walk it as blocks.
             saved = self.verdict
             self.verdict = verdict
@@ -190,8 +201,8 @@ class Walker:
         style = attrs.get("style")
         if isinstance(style, str) and HIDDEN_STYLE.search(style):
             return True
-        classes = attrs.get("class") or ()
-        return any(name in self.hidden_classes for name in classes)
+        classes = attrs.get("class")
+        return isinstance(classes, str) and not self.hidden_classes.isdisjoint(classes.split())
 
     # Pieces ----------------------------------------------------------------------------
 
@@ -223,13 +234,16 @@ class Walker:
                     links.append(Link(length, length + len(text), href))
             parts.append(text)
             length += len(text)
-        text = "".join(parts).rstrip()
-        if not text:
+        joined = "".join(parts)
+        text = joined.strip(EDGE)
+        if not text.strip():
             return
+        lead = len(joined) - len(joined.lstrip(EDGE))
+        links = [Link(link.start - lead, link.end - lead, link.href) for link in links]
         links = [
-            Link(link.start, min(link.end, len(text)), link.href)
+            Link(max(link.start, 0), min(link.end, len(text)), link.href)
             for link in links
-            if link.start < len(text)
+            if link.start < len(text) and link.end > 0
         ]
         kind, attrs = self.kind
         piece = Piece(kind, text, self.offset, links, link_chars, dict(attrs), self.verdict)
@@ -241,10 +255,22 @@ class Walker:
         self.offset += len(piece.text) + 1
 
 
-def hidden_classes(soup: BeautifulSoup) -> frozenset[str]:
+INDEXED = frozenset({"meta", "title", "script", "style", "base", "link", "time"})
+
+
+def index(soup: BeautifulSoup) -> dict[str, list[Tag]]:
+    """The page's meta-ish elements by name, in one pass (each bs4 find_all is a pass)."""
+    found: dict[str, list[Tag]] = defaultdict(list)
+    for node in soup.descendants:
+        if isinstance(node, Tag) and node.name in INDEXED:
+            found[node.name].append(node)
+    return found
+
+
+def hidden_classes(elements: dict[str, list[Tag]]) -> frozenset[str]:
     """Classes the page's own style sheets hide (`.ad-box{display:none}`)."""
     names = set(HIDDEN_CLASSES)
-    for style in soup.find_all("style"):
+    for style in elements["style"]:
         for match in HIDDEN_RULE.finditer(style.get_text()):
             names.update(
                 selector.strip()[1:]
@@ -254,17 +280,30 @@ def hidden_classes(soup: BeautifulSoup) -> frozenset[str]:
     return frozenset(names)
 
 
-def head_hints(soup: BeautifulSoup) -> tuple[Hints, str]:
+def first(elements: list[Tag], attribute: str) -> str:
+    """`attribute` of the first element that has it."""
+    for element in elements:
+        value = element.get(attribute)
+        if isinstance(value, str):
+            return value
+    return ""
+
+
+def link_is_canonical(link: Tag) -> bool:
+    return "canonical" in str(link.get("rel") or "").lower().split() and bool(link.get("href"))
+
+
+def head_hints(elements: dict[str, list[Tag]]) -> tuple[Hints, str]:
     """Title, site name, author and date as the page declares them; plus its base URL."""
     metas: dict[str, str] = {}
-    for meta in soup.find_all("meta"):
+    for meta in elements["meta"]:
         key = meta.get("property") or meta.get("name") or meta.get("itemprop")
         value = meta.get("content")
         if isinstance(key, str) and isinstance(value, str) and value.strip():
             metas.setdefault(key.strip().lower(), value.strip())
-    ld = json_ld(soup)
-    title_tag = soup.find("title")
-    title = title_tag.get_text(" ", strip=True) if title_tag else ""
+    ld = json_ld(elements["script"])
+    titles = elements["title"]
+    title = titles[0].get_text(" ", strip=True) if titles else ""
     site_names = tuple(
         name
         for name in (
@@ -294,10 +333,8 @@ def head_hints(soup: BeautifulSoup) -> tuple[Hints, str]:
             break
     if published is None and ld.get("datePublished"):
         published = parse_timestamp(ld["datePublished"])
-    if published is None:
-        time_tag = soup.find("time", attrs={"datetime": True})
-        if time_tag is not None:
-            published = parse_timestamp(str(time_tag["datetime"]))
+    if published is None and (stamp := first(elements["time"], "datetime")):
+        published = parse_timestamp(stamp)
     author = metas.get("author") or metas.get("article:author") or ld.get("author") or ""
     if urlsplit(author).scheme in {"http", "https"}:
         author = ""
@@ -309,17 +346,18 @@ def head_hints(soup: BeautifulSoup) -> tuple[Hints, str]:
     )
     if title and title != hints.title:
         hints.site_names = (*hints.site_names, *title_parts_outside(hints.title, title))
-    base = soup.find("base", href=True)
-    canonical = soup.find("link", rel="canonical", href=True)
     base_url = next(
         (
-            str(candidate)
+            candidate
             for candidate in (
-                base and base["href"],
-                canonical and canonical["href"],
+                first(elements["base"], "href"),
+                next(
+                    (str(link.get("href")) for link in elements["link"] if link_is_canonical(link)),
+                    "",
+                ),
                 metas.get("og:url"),
             )
-            if candidate and urlsplit(str(candidate)).scheme in {"http", "https"}
+            if candidate and urlsplit(candidate).scheme in {"http", "https"}
         ),
         "",
     )
@@ -335,10 +373,12 @@ def title_parts_outside(headline: str, title: str) -> tuple[str, ...]:
     return tuple(part for part in re.split(r"[\s_|｜\-–—:]+", rest) if len(part) >= 2)
 
 
-def json_ld(soup: BeautifulSoup) -> dict[str, str]:
+def json_ld(scripts: list[Tag]) -> dict[str, str]:
     """headline / author / publisher / datePublished from the page's JSON-LD, if any."""
     found: dict[str, str] = {}
-    for script in soup.find_all("script", type="application/ld+json"):
+    for script in scripts:
+        if script.get("type") != "application/ld+json":
+            continue
         try:
             data = json.loads(script.get_text())
         except (ValueError, RecursionError):
@@ -362,27 +402,26 @@ def json_ld(soup: BeautifulSoup) -> dict[str, str]:
     return found
 
 
-def class_tokens(tag: Tag) -> set[str]:
-    values = [*(tag.get("class") or ()), tag.get("id") or "", tag.get("role") or ""]
-    words: set[str] = set()
-    for value in values:
-        if isinstance(value, str):
-            # Split camelCase and snake/kebab-case: "postBody" → post, body.
-            value = re.sub(r"([a-z])([A-Z])", r"\1 \2", value).lower()
-            words.update(CLASS_TOKENS.findall(value))
-    return words
-
-
-def hint(tag: Tag) -> float:
-    """A weight from the element's name, class and id: article-ish up, junk-ish down."""
-    if tag.name in {"article", "main"} or tag.get("itemprop") == "articleBody":
+@lru_cache(maxsize=4096)
+def hint_for(name: str, classes: str, ident: str, itemprop: str) -> float:
+    if name in {"article", "main"} or itemprop == "articleBody":
         return 1.5
-    tokens = class_tokens(tag)
+    # Split camelCase and snake/kebab-case: "postBody" → post, body.
+    tokens = set(CLASS_TOKENS.findall(CAMEL.sub(r"\1 \2", f"{classes} {ident}").lower()))
     if tokens & NEGATIVE and not tokens & {"content", "body", "article", "text"}:
         return 0.3
     if tokens & POSITIVE:
         return 1.25
     return 1.0
+
+
+def hint(tag: Tag) -> float:
+    """A weight from the element's name, class and id: article-ish up, junk-ish down."""
+    classes = tag.get("class") or ""
+    ident = tag.get("id") or ""
+    itemprop = tag.get("itemprop") or ""
+    role = tag.get("role") or ""
+    return hint_for(tag.name, f"{classes} {role}", str(ident), str(itemprop))
 
 
 def choose_container(walker: Walker) -> set[int]:
@@ -436,12 +475,22 @@ def mark_structure(walker: Walker, chosen: set[int], headline: str) -> None:
                 article_prose += len(piece.text)
             for tag in ancestors:
                 prose_in[id(tag)] += len(piece.text)
+    lead = False  # between the headline and the article body: a standfirst may sit there
     for piece, ancestors in zip(walker.pieces, walker.ancestry, strict=True):
+        inside = next((i for i, tag in enumerate(ancestors) if id(tag) in chosen), None)
+        if inside is not None:
+            lead = False
         if piece.verdict:
             continue
-        inside = next((i for i, tag in enumerate(ancestors) if id(tag) in chosen), None)
         if inside is None:
-            if not (piece.kind == "heading" and headline and piece.text == headline):
+            if piece.kind == "heading" and headline and piece.text == headline:
+                lead = True
+            elif not (
+                lead
+                and is_prose(piece.text)
+                and piece.link_share < 0.3
+                and all(hint(tag) >= 1 for tag in ancestors)
+            ):
                 piece.verdict = "outside-article"
             continue
         for tag in ancestors[inside + 1 :]:
@@ -465,9 +514,12 @@ def find_headline(walker: Walker, title: str) -> str:
 
 def parse_html(text: str) -> tuple[Page, list[Removal]]:
     """Parse `text` (decoded HTML) into a `Page`; also returns the whole-element removals."""
-    soup = BeautifulSoup(text, "lxml")
-    hints, base_url = head_hints(soup)
-    walker = Walker(base_url, hidden_classes(soup))
+    # Attributes stay plain strings (class="a b" is not split into a list): faster, and
+    # the walk splits only the few it reads.
+    soup = BeautifulSoup(text, "lxml", multi_valued_attributes=None)
+    elements = index(soup)
+    hints, base_url = head_hints(elements)
+    walker = Walker(base_url, hidden_classes(elements))
     root = soup.body or soup
     walker.walk(root)
     walker.flush()

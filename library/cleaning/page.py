@@ -24,6 +24,9 @@ class Piece:
     attrs: dict = field(default_factory=dict)
     # The structural rule that already marks this piece as junk (HTML only), or "".
     verdict: str = ""
+    # Spans cut out of the text by repairs, and the text as it was before them.
+    repairs: list = field(default_factory=list)
+    original: str = ""
 
     @property
     def link_share(self) -> float:

@@ -43,7 +43,7 @@ from .rules import (
     han_count,
     is_prose,
 )
-from .text import CONTROL, guess_title, is_transcript, join_phrases, text_page
+from .text import CONTROL, guess_title, is_headline, is_transcript, join_phrases, text_page
 
 CLEANER_VERSION = "0.2.0"
 
@@ -161,7 +161,8 @@ class Cleaner:
         return rule not in self.disabled
 
     def drop(self, piece: Piece, rule: str) -> None:
-        self.removed.append(Removal(text=piece.text, rule=rule, start=piece.start))
+        # A repaired piece is audited as it stood in the input, repairs and all.
+        self.removed.append(Removal(piece.original or piece.text, rule, piece.start))
         piece.verdict = rule
 
     # 1. span repairs ---------------------------------------------------------------
@@ -188,11 +189,12 @@ class Cleaner:
         cursor = 0
         shifts: list[tuple[int, int]] = []  # (old offset, characters removed before it)
         removed_so_far = 0
+        repairs = []
         for start, end, rule in sorted(spans):
             if end <= cursor:
                 continue
             start = max(start, cursor)
-            self.removed.append(Removal(piece.text[start:end], rule, piece.start + start))
+            repairs.append(Removal(piece.text[start:end], rule, piece.start + start))
             kept.append(piece.text[cursor:start])
             removed_so_far += end - start
             shifts.append((end, removed_so_far))
@@ -208,20 +210,26 @@ class Cleaner:
 
         links = [Link(moved(link.start), moved(link.end), link.href) for link in piece.links]
         links = [link for link in links if link.end > link.start]
-        return replace(piece, text=text, links=links)
+        return replace(piece, text=text, links=links, repairs=repairs, original=piece.text)
 
     # 2-5. the run ------------------------------------------------------------------
 
     def run(self, removed: list[Removal]) -> Cleaned:
         self.removed.extend(removed)
-        pieces = [self.repair(piece) for piece in self.page.pieces]
-        pieces = [piece for piece in pieces if piece.text]
+        pieces = []
+        for piece in map(self.repair, self.page.pieces):
+            if piece.text:
+                pieces.append(piece)
+            else:  # nothing but repairs: audit them now
+                self.removed.extend(piece.repairs)
         for piece in pieces:
             self.judge(piece)
         self.site_boilerplate(pieces)
         self.head(pieces)
         self.regions(pieces)
         kept = [piece for piece in pieces if not piece.verdict]
+        for piece in kept:
+            self.removed.extend(piece.repairs)
         if not self.page.is_html:
             kept = self.transcript(kept)
         blocks = self.blocks(kept)
@@ -354,10 +362,19 @@ class Cleaner:
             for piece in live:
                 if piece.verdict == "related-list":
                     in_list = len(piece.text) <= 20  # a heading, not an in-body link line
-                elif in_list and not is_prose(piece.text):
+                elif in_list and self.listed(piece):
                     self.drop(piece, "related-list")
                 else:
                     in_list = False
+
+    def listed(self, piece: Piece) -> bool:
+        """Whether `piece` reads like an entry of a headline list (title, source, time)."""
+        if is_prose(piece.text):
+            return False
+        if self.page.is_html:
+            # In HTML the entries are links; a heading or plain text ends the list.
+            return piece.kind != "heading" and (piece.link_share >= 0.5 or len(piece.text) <= 20)
+        return True
 
     @staticmethod
     def prose_run(pieces: list[Piece]) -> bool:
@@ -397,7 +414,7 @@ class Cleaner:
             return join_phrases([piece.text for piece in kept])
         blocks = []
         for index, piece in enumerate(kept):
-            if index == 0 and len(piece.text) <= 64 and not re.search(r"[。！？!?]$", piece.text):
+            if index == 0 and is_headline(piece.text) and not re.search(r"[。！!]$", piece.text):
                 blocks.append(Block("heading", piece.text, {"level": 1}))
             elif NUMBERED_HEAD.match(piece.text) and len(piece.text) <= 48:
                 blocks.append(Block("heading", piece.text, {"level": 2}))
@@ -405,8 +422,14 @@ class Cleaner:
                 blocks.append(Block("paragraph", piece.text))
         return blocks
 
-    def without_repeated_title(self, blocks: list[Block]) -> list[Block]:
+    @property
+    def headline(self) -> str:
+        """The page's <h1>, with the same span repairs as the text (pinyin artifacts…)."""
         headline = self.page.hints.headline
+        return self.repair(Piece("heading", headline, -1)).text if headline else ""
+
+    def without_repeated_title(self, blocks: list[Block]) -> list[Block]:
+        headline = self.headline
         if not headline or not self.on("duplicate-title"):
             return blocks
         seen = False
@@ -430,7 +453,7 @@ class Cleaner:
     def title_for(self, blocks: list[Block]) -> str:
         hints = self.page.hints
         if hints.headline:
-            return hints.headline
+            return self.headline
         if hints.title:
             return strip_site_suffix(hints.title, (*hints.site_names, *self.sites))
         return guess_title(blocks[0].text)

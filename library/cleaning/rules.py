@@ -20,6 +20,8 @@ RULES: dict[str, str] = {
     "pinyin-artifact": "pinyin left behind by a broken Simplified→Traditional conversion",
     "markup-fragment": "HTML tags and attributes that leaked into the text",
     "caption-marker": "image-caption markers such as △ and ▲",
+    "image-credit": "picture credits (图片来源：…, Photo: …)",
+    "support-prompt": "donation, membership and tip-jar prompts",
     "script-style": "scripts, styles, embedded frames and form controls",
     "hidden": "elements the page hides from readers",
     "page-chrome": "<nav>, <header>, <footer>, <aside> and <form> outside the article",
@@ -62,7 +64,8 @@ def _any(*patterns: str) -> re.Pattern:
 
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 SENTENCE_END = re.compile(r"[。！？!?…；;]|\.(?:\s|$)|[”」』\"]$")
-PROSE_PUNCTUATION = re.compile(r"[，。、；：！？,;:!?]")
+# Sentence punctuation; not colons, which datelines and labels (“14:32”, “来源：”) use too.
+PROSE_PUNCTUATION = re.compile(r"[，。、；！？]|[,;!?](?=\s|[\u4e00-\u9fff])|\.(?=\s)")
 
 # Spam: keyword stuffing for porn and gambling sites. One word may occur in an article
 # (an article about gambling regulation says 博彩); several distinct ones in a line of
@@ -91,9 +94,10 @@ SHARE = _any(
 )
 RELATED_HEADING = _any(
     r"^(?:相关|热点|热门|精彩|为你|猜你|大家都在|编辑|延伸|推荐|更多|往期|今日|24小时)"
-    r"(?:推荐|阅读|新闻|文章|资讯|喜欢|精选|热榜|排行|看|回顾|话题|专题)+(?:\s*全部)?$",
+    r"(?:推荐|阅读|新闻|文章|资讯|喜欢|精选|热榜|排行|看|回顾|话题|专题)+(?:\s*全部)?\s*[:：]?$",
     r"^(?:头条|科技|财经|体育|娱乐|汽车|房产|数码|军事|健康|艺术|教育|旅游|时尚|国际|国内|社会)要闻$",
-    r"^(?:猜你喜欢|你可能也会喜欢|你可能感兴趣|相关阅读|延伸阅读|推荐阅读|热门文章|往期回顾)(?:\s*全部)?$",
+    r"^(?:猜你喜欢|你可能也会喜欢|你可能感兴趣|相关阅读|延伸阅读|推荐阅读|热门文章|往期回顾)"
+    r"(?:\s*全部)?\s*[:：]?$",
     r"^(?:related(?: articles| stories| posts| news| coverage| content)?|read more|"
     r"more (?:from|on|stories|news|in)\b.*|most (?:popular|read|viewed)|recommended"
     r"(?: for you| stories| reading)?|you (?:may|might) (?:also )?like|trending(?: now)?|"
@@ -118,8 +122,7 @@ DISCLAIMER = _any(
     r"如(?:有|涉及)侵权.{0,12}(?:删除|联系)",
     r"(?:未经|没有)(?:授权|许可).{0,8}(?:禁止|不得|请勿)转载",
     r"^(?:转载|转发)请(?:注明|联系)",
-    r"^本文(?:来自|来源于|转载自|经授权转载自|由)(?:微信)?(?:公众号|网站|平台)?.{0,40}(?:授权|转载|发布)",
-    r"^本文来自(?:微信公众号|公众号)",
+    r"^本文(?:经.{0,6}授权)?(?:转载|转自|来自|来源于|摘自|首发于|原载于|原文)",
     r"平台仅提供信息存储(?:空间)?服务",
     r"^(?:原标题|来源|文章来源|本文来源)\s*[:：]",
 )
@@ -171,7 +174,8 @@ END_MARKERS = _any(
     r"^免责声明\s*[:：]?",
 )
 EDITOR = re.compile(
-    r"^[(（【\[]?\s*(?:责任编辑|责编|编辑|校对|审核|监制)\s*[:：|｜]\s*([^)）】\]]{1,20})\s*[)）】\]]?$"
+    r"^[(（【\[]?\s*(?:责任编辑|责编|编辑|校对|审核|监制)\s*[:：|｜/／]\s*([^)）】\]]{1,20}?)\s*[)）】\]]?"
+    r"\s*\d{0,8}$"
 )
 CAPTION_MARKER = re.compile(r"^[△▲▽▼↑↓]+\s*")
 MARKUP = re.compile(
@@ -196,6 +200,16 @@ CHANNEL_OUTRO = _any(
 )
 CHANNEL_NAME = re.compile(r"这里是\s*([^\s，,。!！我]{2,16})")
 
+IMAGE_CREDIT = re.compile(
+    r"^[(（【\[]?\s*(?:首图|题图|头图|封面(?:图片?)?|图片|图|配图|摄影|照片|图源|photo(?:graph)?|image|"
+    r"picture|illustration)\s*(?:来源|来自|提供|source|credit|by)?\s*[:：/|｜]",
+    re.IGNORECASE,
+)
+SUPPORT_PROMPT = _any(
+    r"(?:赞助|打赏|赞赏|请.{0,4}喝.{0,4}咖啡|支持我们|成为(?:我们的)?(?:会员|订户)|小额付费)",
+    r"\b(?:support (?:us|our (?:work|journalism))|donate|become a (?:member|subscriber|patron))\b",
+)
+
 BLOCK_RULES: tuple[tuple[str, re.Pattern], ...] = (
     ("county-list", COUNTY_LIST),
     ("share", SHARE),
@@ -206,6 +220,8 @@ BLOCK_RULES: tuple[tuple[str, re.Pattern], ...] = (
     ("comment-prompt", COMMENT_PROMPT),
     ("app-prompt", APP_PROMPT),
     ("copyright", COPYRIGHT),
+    ("image-credit", IMAGE_CREDIT),
+    ("support-prompt", SUPPORT_PROMPT),
 )
 
 # Junk lines are short; a rule that matches inside a long paragraph is more likely to
@@ -216,6 +232,8 @@ MAX_JUNK_LINE = {
     "disclaimer": 400,
     "copyright": 200,
     "app-prompt": 80,
+    "image-credit": 50,
+    "support-prompt": 60,
 }
 DEFAULT_MAX_JUNK_LINE = 120
 
@@ -270,8 +288,13 @@ def classify(text: str, *, link_share: float = 0.0) -> str | None:
     return None
 
 
+EDITOR_HINT = re.compile(r"[编編责責校审審监監]")
+
+
 def editor_name(text: str) -> str | None:
     """The name on an editor line such as “责任编辑：李墨天”, else None."""
+    if len(text) > 40 or not EDITOR_HINT.search(text):
+        return None
     original = unicodedata.normalize("NFKC", text.strip())
     # t2s maps code point to code point, so the match's offsets hold in `original` too.
     match = EDITOR.match(converter("t2s").convert(original))

@@ -14,6 +14,9 @@ LINE = re.compile(r"[^\r\n]+")
 EDGE_WHITESPACE = " \t\u3000\u00a0"
 
 TITLE_MAX = 64
+# Chinese headlines rarely pass 40 characters; a longer first line is a sentence.
+HEADLINE_MAX = {"zh": 40, "en": 100}
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 TITLE_BREAK = re.compile(r"[,，。.!?！？;；:：]")
 TRAILING_TITLE_PUNCTUATION = ":：,，;；—-"
 
@@ -55,10 +58,16 @@ def text_page(text: str) -> Page:
     return Page(pieces)
 
 
+def is_headline(line: str) -> bool:
+    """Short enough to be a headline rather than the article's first sentence."""
+    chinese = len(HAN.findall(line)) >= 0.3 * len(line)
+    return len(line) <= HEADLINE_MAX["zh" if chinese else "en"]
+
+
 def guess_title(first_line: str) -> str:
-    """A title from the first line: the whole line if short, else its first clause."""
+    """A title from the first line: the whole line if it is a headline, else its first clause."""
     first = first_line.strip().rstrip(TRAILING_TITLE_PUNCTUATION).strip()
-    if len(first) <= TITLE_MAX:
+    if is_headline(first):
         return first
     clause = TITLE_BREAK.search(first, 8, TITLE_MAX + 1)
     if clause:
