@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import transaction
 
 from .cleaning import Cleaned, Rejected, clean
-from .models import Document, Revision, Source
+from .models import Document, Revision, SiteRules, Source, site_of
 
 log = logging.getLogger(__name__)
 
@@ -68,8 +68,15 @@ def import_bytes(data: bytes, *, name: str, origin: str = "", user=None) -> Item
     if earlier is not None:
         return ItemResult(name, Status.DUPLICATE, "same bytes as an earlier import", earlier)
 
+    # A URL origin names the site before cleaning: its rules and boilerplate apply.
+    site = site_of(origin)
     try:
-        cleaned = clean(data, filename=name)
+        cleaned = clean(
+            data,
+            filename=name,
+            disabled=SiteRules.objects.disabled_for(site),
+            boilerplate=Document.objects.site_boilerplate(site),
+        )
     except Rejected as error:
         return ItemResult(name, Status.REJECTED, str(error))
     except Exception as error:
@@ -88,9 +95,10 @@ def import_bytes(data: bytes, *, name: str, origin: str = "", user=None) -> Item
             if document.add_revision(cleaned, source=source) is None:
                 reason = "new bytes, but the same text as the current revision"
                 return ItemResult(name, Status.DUPLICATE, reason, document.pk)
-            warning = encoding_warning(cleaned)
-            reason = f"new revision; {warning}" if warning else "new revision"
-            return ItemResult(name, Status.UPDATED, reason, document.pk)
     except Exception as error:
         log.exception("storing %s failed", name)
         return ItemResult(name, Status.FAILED, f"database error: {error!r}")
+    document.after_revision()
+    warning = encoding_warning(cleaned)
+    reason = f"new revision; {warning}" if warning else "new revision"
+    return ItemResult(name, Status.UPDATED, reason, document.pk)

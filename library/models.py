@@ -12,9 +12,10 @@ from django.db.models import Q
 from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from taggit.managers import TaggableManager
 
-from .cleaning import CLEANER_VERSION, Cleaned
+from .cleaning import CLEANER_VERSION, RULES, Cleaned, clean
 
 
 def storable(text: str) -> str:
@@ -30,6 +31,51 @@ def web_url(url: str) -> str:
 def origin_key(origin: str) -> str:
     """The form an origin (URL or path) is stored and looked up in."""
     return storable(origin)[:1000]
+
+
+def site_of(origin: str, source_site: str = "") -> str:
+    """The site a page belongs to: its URL's host, else the first site name it states."""
+    if web_url(origin):
+        host = (urlsplit(origin).hostname or "").removeprefix("www.")
+        if host:
+            return host[:200]
+    return source_site.split(" / ")[0][:200]
+
+
+# How many recent pages of a site to learn its boilerplate from, and on how many of
+# them (at least, and as a share) a line must appear to count as boilerplate.
+BOILERPLATE_SAMPLE = 50
+BOILERPLATE_MIN_PAGES = 3
+BOILERPLATE_MIN_SHARE = 0.2
+
+
+class SiteRulesQuerySet(models.QuerySet):
+    def disabled_for(self, site: str) -> frozenset[str]:
+        """The cleaning rules an admin switched off for `site`."""
+        if not site:
+            return frozenset()
+        found = self.filter(site=site).values_list("disabled_rules", flat=True).first()
+        return frozenset(rule for rule in found or () if rule in RULES)
+
+
+class SiteRules(models.Model):
+    """Per-site cleaning settings: rules that trim a site's articles wrongly are switched off."""
+
+    site = models.CharField(max_length=200, unique=True, help_text="Host name or site name.")
+    disabled_rules = models.JSONField(default=list, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    objects = SiteRulesQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "site rules"
+        verbose_name_plural = "site rules"
+
+    def __str__(self) -> str:
+        return self.site
 
 
 class SourceQuerySet(models.QuerySet):
@@ -94,13 +140,32 @@ class DocumentQuerySet(models.QuerySet):
             .annotate(characters=Length("current_revision__text"))
         )
 
+    def of_site(self, site: str):
+        return self.filter(site=site) if site else self.none()
+
+    def site_boilerplate(self, site: str, *, exclude: int | None = None) -> frozenset[str]:
+        """Fingerprints of the lines that recur on many recent pages of `site`."""
+        pages = self.of_site(site).exclude(pk=exclude).order_by("-id")[:BOILERPLATE_SAMPLE]
+        rows = Revision.objects.filter(pk__in=pages.values("current_revision_id")).values_list(
+            "fingerprints", flat=True
+        )
+        seen: dict[str, int] = {}
+        count = 0
+        for fingerprints in rows:
+            count += 1
+            for fingerprint in set(fingerprints):
+                seen[fingerprint] = seen.get(fingerprint, 0) + 1
+        needed = max(BOILERPLATE_MIN_PAGES, BOILERPLATE_MIN_SHARE * count)
+        return frozenset(fingerprint for fingerprint, n in seen.items() if n >= needed)
+
     def with_origin(self, origin: str):
         return self.filter(origin=origin_key(origin)) if origin else self.none()
 
     def create_from(self, cleaned: Cleaned, *, source: Source, origin: str = "") -> Document:
         """A new document with `cleaned` as its first revision."""
         with transaction.atomic():
-            document = self.create(origin=origin_key(origin))
+            site = site_of(origin, cleaned.metadata.source_site)
+            document = self.create(origin=origin_key(origin), site=site)
             document.add_revision(cleaned, source=source)
         return document
 
@@ -118,6 +183,9 @@ class Document(models.Model):
         max_length=1000, blank=True, help_text="URL or path; re-imports of it add revisions."
     )
     source_site = models.CharField(max_length=200, blank=True)
+    site = models.CharField(
+        max_length=200, blank=True, db_index=True, help_text="Host or site name; rules go by it."
+    )
     author = models.CharField(max_length=200, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     language = models.CharField(max_length=16, blank=True)
@@ -182,11 +250,42 @@ class Document(models.Model):
                     {**vars(removal), "text": storable(removal.text)} for removal in cleaned.removed
                 ],
                 cleaner_version=CLEANER_VERSION,
+                fingerprints=list(cleaned.fingerprints),
             )
             self.current_revision = revision
             self.apply_metadata(cleaned)
             self.save()
         return revision
+
+    def reclean(self, *, disabled: frozenset[str] | None = None) -> Revision | None:
+        """Clean the current source again with the site's rules; a new revision if it changed.
+
+        `disabled` overrides the site's switched-off rules for this run.
+
+        Re-cleaning is derived data, so it happens only when called (an admin action or
+        `reclean_documents`), and then the after-revision hooks re-anchor highlights.
+        """
+        source = self.current_revision.source if self.current_revision else None
+        if source is None:
+            return None
+        cleaned = clean(
+            bytes(source.data),
+            filename=source.filename,
+            disabled=SiteRules.objects.disabled_for(self.site) if disabled is None else disabled,
+            boilerplate=Document.objects.site_boilerplate(self.site, exclude=self.pk),
+        )
+        revision = self.add_revision(cleaned, source=source)
+        if revision is not None:
+            self.after_revision()
+        return revision
+
+    def after_revision(self) -> None:
+        """Run the hooks other apps register for a new revision (re-anchoring highlights).
+
+        Named in settings.PIZHU_AFTER_REVISION, so `library` never imports `annotations`.
+        """
+        for path in settings.PIZHU_AFTER_REVISION:
+            import_string(path)(self)
 
     def apply_metadata(self, cleaned: Cleaned) -> None:
         """Copy what the cleaner found about the page; keep fields it did not find."""
@@ -249,6 +348,9 @@ class Revision(models.Model):
     text = models.TextField()
     blocks = models.JSONField(default=list)
     removed = models.JSONField(default=list, help_text="What the cleaner dropped, and why.")
+    fingerprints = models.JSONField(
+        default=list, blank=True, help_text="The page's short lines, hashed: site boilerplate."
+    )
     cleaner_version = models.CharField(max_length=40)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 

@@ -161,6 +161,10 @@ X_FRAME_OPTIONS = "DENY"
 # Limits on what an import may bring in.
 PIZHU_MAX_IMPORT_BYTES = env_int("PIZHU_MAX_IMPORT_BYTES", 10 * 1024 * 1024)
 
+# Called with the document after each new revision (dotted paths; keeps library free of
+# imports from the apps that react to revisions).
+PIZHU_AFTER_REVISION: list[str] = []
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -20,7 +20,7 @@ from bs4 import BeautifulSoup, Comment, Declaration, Doctype, ProcessingInstruct
 from bs4.element import NavigableString
 
 from .document import Link, Removal
-from .metadata import parse_timestamp
+from .metadata import parse_timestamp, strip_site_suffix
 from .page import Hints, Page, Piece
 from .rules import is_prose
 
@@ -424,6 +424,14 @@ def hint(tag: Tag) -> float:
     return hint_for(tag.name, f"{classes} {role}", str(ident), str(itemprop))
 
 
+CONTAINERS = frozenset({"div", "section", "article", "main", "td", "body", "center", "font"})
+
+
+def is_container(tag: Tag) -> bool:
+    """Elements that may hold a whole article (not a paragraph, list or table)."""
+    return tag.name in CONTAINERS or "-" in tag.name  # custom elements too
+
+
 def choose_container(walker: Walker) -> set[int]:
     """The ids of the elements that hold the article (readability-style scoring)."""
     scores: dict[int, float] = defaultdict(float)
@@ -442,7 +450,8 @@ def choose_container(walker: Walker) -> set[int]:
             continue
         punctuation = min(len(PUNCTUATION.findall(piece.text)), 12)
         score = (1 + punctuation + min(len(piece.text) / 50, 5)) * (1 - piece.link_share)
-        for level, tag in enumerate(reversed(ancestors[-5:]), start=1):
+        containers = [tag for tag in ancestors if is_container(tag)][-4:]
+        for level, tag in enumerate(reversed(containers), start=1):
             scores[id(tag)] += score / level
     if not scores:
         return set()
@@ -502,14 +511,22 @@ def mark_structure(walker: Walker, chosen: set[int], headline: str) -> None:
                 piece.verdict = "link-dense"
 
 
-def find_headline(walker: Walker, title: str) -> str:
-    """The text of the <h1> that best matches the declared title ('' if none does)."""
-    headings = [p.text for p in walker.pieces if p.kind == "heading" and p.attrs.get("level") == 1]
-    headings += [p.text for p in walker.pieces if p.kind == "heading" and p.attrs.get("level") == 2]
-    for text in headings:
-        if title and (text in title or title in text):
+def find_headline(walker: Walker, hints: Hints) -> str:
+    """The text of the heading that is the article's title ('' if none is).
+
+    The <h1> (or <h2>) that matches the declared title, with or without its site
+    suffix; failing that, a page's only <h1>.
+    """
+    headings = {1: [], 2: []}
+    for piece in walker.pieces:
+        level = piece.attrs.get("level")
+        if piece.kind == "heading" and level in headings and piece.link_share < 0.5:
+            headings[level].append(piece.text)
+    titles = [t for t in {hints.title, strip_site_suffix(hints.title, hints.site_names)} if t]
+    for text in (*headings[1], *headings[2]):
+        if any(text in title or title in text for title in titles):
             return text
-    return headings[0] if headings and not title else ""
+    return headings[1][0] if len(headings[1]) == 1 else ""
 
 
 def parse_html(text: str) -> tuple[Page, list[Removal]]:
@@ -523,7 +540,7 @@ def parse_html(text: str) -> tuple[Page, list[Removal]]:
     root = soup.body or soup
     walker.walk(root)
     walker.flush()
-    hints.headline = find_headline(walker, hints.title)
+    hints.headline = find_headline(walker, hints)
     mark_structure(walker, choose_container(walker), hints.headline)
     removed = [
         Removal(text=f"<{name}> ×{count}", rule="script-style", start=-1)

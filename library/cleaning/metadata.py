@@ -146,10 +146,7 @@ def strip_site_suffix(title: str, site_names: tuple[str, ...] = ()) -> str:
     if len(parts) < 2:
         return title
     known = {name.casefold() for name in site_names if name}
-    kept = [part for part in parts if part.casefold() not in known]
-    if kept and len(kept) < len(parts) and len(kept) == 1:
-        return kept[0]
-    # Otherwise the longest part is the headline; portals append one or more short
-    # channel and site names (“标题_科技_新浪网”).
-    longest = max(parts, key=len)
-    return longest if len(longest) >= 0.5 * len(title) or len(longest) >= 12 else title
+    kept = [part for part in parts if part.casefold() not in known] or parts
+    # The headline is the longest part; portals add short channel and site names around
+    # it (“标题_科技_新浪网”, “Site | Title”).
+    return max(kept, key=len)

@@ -85,7 +85,7 @@ def test_it_rejects_files_over_the_size_limit(settings):
 
 
 def test_a_cleaner_crash_is_a_failed_item_and_retrying_succeeds(monkeypatch):
-    def broken(data, filename):
+    def broken(data, **options):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(importing, "clean", broken)
