@@ -67,7 +67,7 @@ NEGATIVE = frozenset(
      "author", "authors", "byline", "dateline", "meta", "info", "pagination", "pager",
      "disclaimer", "statement",
      "notice", "follow", "recirc", "outbrain", "taboola", "trending", "popular", "masthead",
-     "header", "topbar", "signup", "paywall", "gotop", "backtop"}
+     "header", "topbar", "signup", "paywall", "gotop", "backtop", "marketing", "cta"}
 )  # fmt: skip
 POSITIVE = frozenset(
     {"article", "content", "post", "body", "text", "main", "entry", "story", "detail",
@@ -80,6 +80,21 @@ PUNCTUATION = re.compile(r"[，。、；！？,.;!?]")
 def contains(tag: Tag, names: frozenset[str]) -> bool:
     """Whether any element below `tag` is one of `names` (bs4's find() is slow for sets)."""
     return any(node.name in names for node in tag.descendants if isinstance(node, Tag))
+
+
+REVEALED_MIN = 300  # characters of prose
+
+
+def revealed_later(tag: Tag) -> bool:
+    """A hidden element holding a whole article is shown by script once the page loads.
+
+    WeChat hides `#js_content` until its script runs; “read more” pages hide the rest of
+    the story. Junk that pages hide is short: menus, ad slots, keyword stuffing.
+    """
+    if tag.name in {"nav", "header", "footer", "aside", "form"}:
+        return False
+    text = tag.get_text()
+    return len(text) >= REVEALED_MIN and len(PUNCTUATION.findall(text)) >= 10
 
 
 class Walker:
@@ -196,13 +211,15 @@ class Walker:
 
     def is_hidden(self, tag: Tag) -> bool:
         attrs = tag.attrs
-        if "hidden" in attrs or attrs.get("aria-hidden") == "true":
-            return True
         style = attrs.get("style")
-        if isinstance(style, str) and HIDDEN_STYLE.search(style):
-            return True
         classes = attrs.get("class")
-        return isinstance(classes, str) and not self.hidden_classes.isdisjoint(classes.split())
+        hidden = (
+            "hidden" in attrs
+            or attrs.get("aria-hidden") == "true"
+            or (isinstance(style, str) and bool(HIDDEN_STYLE.search(style)))
+            or (isinstance(classes, str) and not self.hidden_classes.isdisjoint(classes.split()))
+        )
+        return hidden and not revealed_later(tag)
 
     # Pieces ----------------------------------------------------------------------------
 
@@ -494,12 +511,7 @@ def mark_structure(walker: Walker, chosen: set[int], headline: str) -> None:
         if inside is None:
             if piece.kind == "heading" and headline and piece.text == headline:
                 lead = True
-            elif not (
-                lead
-                and is_prose(piece.text)
-                and piece.link_share < 0.3
-                and all(hint(tag) >= 1 for tag in ancestors)
-            ):
+            elif not (lead and is_prose(piece.text) and piece.link_share < 0.3):
                 piece.verdict = "outside-article"
             continue
         for tag in ancestors[inside + 1 :]:

@@ -20,13 +20,20 @@ import hashlib
 import re
 import time
 from dataclasses import replace
+from datetime import datetime
 from pathlib import PurePath
 
 from ..chinese import converter, detect_language, detect_script
 from .document import Block, Cleaned, Link, Metadata, Removal, assemble
 from .encoding import decode
 from .html import parse_html
-from .metadata import byline_author, find_date, source_field, strip_site_suffix
+from .metadata import (
+    byline_author,
+    find_date,
+    parse_timestamp,
+    source_field,
+    strip_site_suffix,
+)
 from .page import Page, Piece
 from .pinyin import pinyin_artifacts
 from .rules import (
@@ -35,6 +42,9 @@ from .rules import (
     CHANNEL_NAME,
     CHANNEL_OUTRO,
     END_MARKERS,
+    FORUM_META,
+    TEXT_END_MARKERS,
+    WEIBO_DATELINE,
     MARKUP,
     RULES,
     classify,
@@ -54,7 +64,8 @@ HTML_SNIFF = re.compile(
 )
 MAX_INPUT_BYTES = 10 * 1024 * 1024
 TIME_LIMIT = 20.0  # seconds per page
-HEAD_PIECES = 6  # how far into the page a dateline or byline may sit
+HEAD_PIECES = 6
+OUTRO_LINES = 8  # how far from the end of a transcript its sign-off may start  # how far into the page a dateline or byline may sit
 BOILERPLATE_MAX = 200  # site-repeated lines longer than this are content, not chrome
 BOILERPLATE_SHARE = 0.3  # and a page that shares more than this is a near-duplicate
 
@@ -156,6 +167,7 @@ class Cleaner:
         self.published = page.hints.published
         self.sites: list[str] = list(page.hints.site_names[:1])
         self.is_transcript = False
+        self.forum_title = ""
 
     def on(self, rule: str) -> bool:
         return rule not in self.disabled
@@ -316,11 +328,22 @@ class Cleaner:
         date often shares its line with a share bar.
         """
         first_prose = next(
-            (i for i, p in enumerate(pieces) if not p.verdict and is_prose(p.text)), len(pieces)
+            (
+                i
+                for i, p in enumerate(pieces)
+                if not p.verdict and p.kind != "heading" and is_prose(p.text)
+            ),
+            len(pieces),
         )
         start = max(0, first_prose - HEAD_PIECES) if self.page.is_html else 0
         for piece in pieces[start:first_prose]:
-            if len(piece.text) > 80:
+            if len(piece.text) > 100:
+                continue
+            if self.forum_header(piece):
+                continue
+            if WEIBO_DATELINE.match(fold(piece.text)) and not piece.verdict:
+                if self.on("dateline"):
+                    self.drop(piece, "dateline")
                 continue
             if author := byline_author(piece.text):
                 self.author = self.author or author
@@ -343,12 +366,39 @@ class Cleaner:
             if self.on("dateline"):
                 self.drop(piece, "dateline")
 
+    def forum_header(self, piece: Piece) -> bool:
+        """Bulletin-board headers (作者 / 看板 / 標題 / 時間) carry the post's metadata."""
+        folded = fold(piece.text)
+        if not FORUM_META.match(folded) or folded.startswith(("推", "嘘", "→", "※")):
+            return False
+        label, _, value = piece.text.partition(" ")
+        value = value.strip()
+        kind = fold(label)
+        if kind == "作者":
+            self.author = self.author or value.split()[0]
+        elif kind == "标题":
+            self.forum_title = value
+        elif kind == "时间" and (found := parse_timestamp(value) or self.english_date(value)):
+            self.published = self.published or found
+        return True
+
+    @staticmethod
+    def english_date(value: str):
+        try:
+            return datetime.strptime(" ".join(value.split()), "%a %b %d %H:%M:%S %Y")
+        except ValueError:
+            return None
+
     def regions(self, pieces: list[Piece]) -> None:
         """Drop what follows an end-of-article notice, and headline lists after a heading."""
-        live = [p for p in pieces if not p.verdict or p.verdict in {"disclaimer", "risk-notice"}]
+        markers = {"disclaimer", "risk-notice", "comment-prompt"}
+        live = [p for p in pieces if not p.verdict or p.verdict in markers]
         if self.on("after-article"):
             for index, piece in enumerate(live):
-                if END_MARKERS.search(fold(piece.text)):
+                folded = fold(piece.text)
+                if END_MARKERS.search(folded) or (
+                    not self.page.is_html and TEXT_END_MARKERS.search(folded)
+                ):
                     rest = live[index + 1 :]
                     if not self.prose_run(rest):
                         for later in rest:
@@ -389,7 +439,8 @@ class Cleaner:
 
     def transcript(self, kept: list[Piece]) -> list[Piece]:
         """Intro and outro of a video transcript; the phrases are joined in `blocks`."""
-        self.is_transcript = is_transcript([piece.text for piece in kept])
+        blank_lines = sum(1 for piece in kept if piece.attrs.get("after_blank"))
+        self.is_transcript = is_transcript([piece.text for piece in kept], blank_lines)
         if not self.is_transcript:
             return kept
         for piece in kept[:3]:
@@ -399,8 +450,11 @@ class Cleaner:
                 if (match := SPEAKER.search(piece.text)) and not self.author:
                     self.author = match.group(1)
                 self.drop(piece, "channel-intro")
-        for piece in kept[-3:]:
-            if self.on("channel-outro") and CHANNEL_OUTRO.search(fold(piece.text)):
+        # The sign-off runs from its first line (“好了，本期视频就到这里”) to the end.
+        tail = kept[-OUTRO_LINES:]
+        start = next((i for i, p in enumerate(tail) if CHANNEL_OUTRO.search(fold(p.text))), None)
+        if start is not None and self.on("channel-outro"):
+            for piece in tail[start:]:
                 self.drop(piece, "channel-outro")
         return [piece for piece in kept if not piece.verdict]
 
@@ -456,4 +510,6 @@ class Cleaner:
             return self.headline
         if hints.title:
             return strip_site_suffix(hints.title, (*hints.site_names, *self.sites))
+        if self.forum_title:
+            return self.forum_title
         return guess_title(blocks[0].text)

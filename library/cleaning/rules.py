@@ -21,6 +21,10 @@ RULES: dict[str, str] = {
     "markup-fragment": "HTML tags and attributes that leaked into the text",
     "caption-marker": "image-caption markers such as △ and ▲",
     "image-credit": "picture credits (图片来源：…, Photo: …)",
+    "ad-marker": "advertisement labels and “story continues below” markers",
+    "separator": "decorative separators and end marks (───, - END -)",
+    "forum-meta": "bulletin-board headers, sign-offs and push comments (作者/看板/※ 發信站/推)",
+    "stock-ticker": "stock quote lines (寒武纪 688256 +5.21%)",
     "support-prompt": "donation, membership and tip-jar prompts",
     "script-style": "scripts, styles, embedded frames and form controls",
     "hidden": "elements the page hides from readers",
@@ -96,9 +100,11 @@ RELATED_HEADING = _any(
     r"^(?:相关|热点|热门|精彩|为你|猜你|大家都在|编辑|延伸|推荐|更多|往期|今日|24小时)"
     r"(?:推荐|阅读|新闻|文章|资讯|喜欢|精选|热榜|排行|看|回顾|话题|专题)+(?:\s*全部)?\s*[:：]?$",
     r"^(?:头条|科技|财经|体育|娱乐|汽车|房产|数码|军事|健康|艺术|教育|旅游|时尚|国际|国内|社会)要闻$",
-    r"^(?:猜你喜欢|你可能也会喜欢|你可能感兴趣|相关阅读|延伸阅读|推荐阅读|热门文章|往期回顾)"
+    r"^(?:猜你喜欢|你可能也会喜欢|你可能感兴趣|相关阅读|延伸阅读|推荐阅读|热门文章|往期回顾|"
+    r"相关股票|相关个股|相关基金|相关标签|相关话题|文章目录|目录)"
     r"(?:\s*全部)?\s*[:：]?$",
     r"^(?:related(?: articles| stories| posts| news| coverage| content)?|read more|"
+    r"table of contents|contents|"
     r"more (?:from|on|stories|news|in)\b.*|most (?:popular|read|viewed)|recommended"
     r"(?: for you| stories| reading)?|you (?:may|might) (?:also )?like|trending(?: now)?|"
     r"popular (?:now|stories)|latest (?:news|stories)|further reading)\s*[:：]?$",
@@ -114,7 +120,8 @@ AUTHOR_CARD = _any(
     r"^\+?\s*关注\s*$|^已关注$|^私信$|^关注\s*私信$|^follow$",
 )
 DISCLAIMER = _any(
-    r"^(?:特别)?声明\s*[:：]",
+    r"^(?:特别|版权)?声明\s*[:：]",
+    r"转载请(?:附上|注明|保留)",
     r"^免责(?:声明|申明)",
     r"^notice\s*:\s*the content above",
     r"^(?:本文|文章)?(?:仅代表|只代表)作者(?:本人|个人)?观点",
@@ -155,8 +162,11 @@ APP_PROMPT = _any(
     r"^(?:subscribe|sign in|log in|sign up)(?: now| today)?$",
     r"加入\s*line\s*好友",
     r"^预览时标签不可点$",
+    r"^点击(?:上方|下方|上面|下面)?.{0,8}关注|关注我们$|^点(?:个|亮)?.{0,4}在看",
     r"^(?:微信)?扫一扫.{0,10}关注",
-    r"^(?:展开全文|收起全文|阅读全文)$",
+    r"^\W*(?:展开全文|收起全文|阅读全文)\S{0,2}$",
+    r"尽在.{0,10}app$",
+    r"^(?:查看|点击|阅读|浏览)?更多\s*(?:>+|»|›)?$|^(?:查看|阅读)更多.{0,6}\s*(?:>+|»|›)$",
 )
 COPYRIGHT = _any(
     r"©|copyright\b|all rights reserved",
@@ -166,6 +176,15 @@ COPYRIGHT = _any(
     r"违法和不良信息举报",
     r"互联网新闻信息服务许可证",
     r"增值电信业务经营许可证",
+)
+# In plain text, comments and signatures have no container: they end the article.
+TEXT_END_MARKERS = _any(
+    r"^(?:热门|网友|全部|最新|精彩)(?:评论|留言)(?:\s*[(（]?\d*[)）]?)?$",
+    r"^--$",
+)
+WEIBO_DATELINE = re.compile(
+    r"^(?:\d{1,2}月\d{1,2}日|\d{1,2}-\d{1,2}|今天|昨天|刚刚|\d+\s*(?:分钟|小时)前)"
+    r"\s*(?:\d{1,2}:\d{2})?\s*来自\s"
 )
 END_MARKERS = _any(
     r"^特别声明\s*[:：]",
@@ -205,6 +224,30 @@ IMAGE_CREDIT = re.compile(
     r"picture|illustration)\s*(?:来源|来自|提供|source|credit|by)?\s*[:：/|｜]",
     re.IGNORECASE,
 )
+AD_MARKER = re.compile(
+    r"^(?:advertisement|advertising|sponsored(?: content)?|ad|广告|推广|赞助内容|"
+    r"skip (?:past )?(?:advertisement|newsletter promotion)|(?:after|before) newsletter promotion|"
+    r"(?:story|article) continues (?:below|after)(?: (?:this )?advertisement)?|"
+    r"scroll (?:down )?to continue(?: with content)?)$",
+    re.IGNORECASE,
+)
+SEPARATOR = re.compile(
+    r"^[-—–~·*=_\s]*(?:end|the end)[-—–~·*=_\s]*$|^[-—–~·*=_─━═│┃╭╮╰╯\s]{3,}$", re.IGNORECASE
+)
+FORUM_META = _any(
+    r"^(?:作者|看板|标题|时间)\s{1,}\S",
+    r"^※\s*(?:发信站|文章网址|编辑|引述|转录)",
+    r"^(?:推|嘘|→)\s+[\w.]+\s*:",
+)
+STOCK_TICKER = re.compile(
+    r"^[\u4e00-\u9fffa-z\s]{2,12}\s*[(（]?(?:\d{6}|\d{4,5}\.hk|[a-z]{1,5})(?:\.(?:sh|sz|us))?[)）]?\s+"
+    r"[+-]?\d+(?:\.\d+)?%$",
+    re.IGNORECASE,
+)
+CREDITS = re.compile(
+    r"^(?:\(?(?:reporting|writing|editing|additional reporting|compiled|produced) by\b)",
+    re.IGNORECASE,
+)
 SUPPORT_PROMPT = _any(
     r"(?:赞助|打赏|赞赏|请.{0,4}喝.{0,4}咖啡|支持我们|成为(?:我们的)?(?:会员|订户)|小额付费)",
     r"\b(?:support (?:us|our (?:work|journalism))|donate|become a (?:member|subscriber|patron))\b",
@@ -221,6 +264,11 @@ BLOCK_RULES: tuple[tuple[str, re.Pattern], ...] = (
     ("app-prompt", APP_PROMPT),
     ("copyright", COPYRIGHT),
     ("image-credit", IMAGE_CREDIT),
+    ("ad-marker", AD_MARKER),
+    ("separator", SEPARATOR),
+    ("forum-meta", FORUM_META),
+    ("stock-ticker", STOCK_TICKER),
+    ("byline", CREDITS),
     ("support-prompt", SUPPORT_PROMPT),
 )
 
@@ -233,6 +281,7 @@ MAX_JUNK_LINE = {
     "copyright": 200,
     "app-prompt": 80,
     "image-credit": 50,
+    "byline": 300,
     "support-prompt": 60,
 }
 DEFAULT_MAX_JUNK_LINE = 120

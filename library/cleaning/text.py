@@ -11,6 +11,7 @@ from .page import Page, Piece
 # no business in article text. \r is handled separately (it ends a line).
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff\ufffe\uffff]+")
 LINE = re.compile(r"[^\r\n]+")
+NEWLINE = re.compile(r"\r\n|\r|\n")
 EDGE_WHITESPACE = " \t\u3000\u00a0"
 
 TITLE_MAX = 64
@@ -49,12 +50,18 @@ def text_page(text: str) -> Page:
     paragraphs, is trimmed: the reading page indents by style, not by characters.
     """
     pieces = []
+    previous_end = 0
     for match in LINE.finditer(text):
         line = match.group()
         stripped = line.strip(EDGE_WHITESPACE)
         if stripped.strip():
             start = match.start() + len(line) - len(line.lstrip(EDGE_WHITESPACE))
-            pieces.append(Piece("paragraph", stripped, start))
+            # More than one line break since the last line: a paragraph break.
+            gap = text[previous_end : match.start()]
+            breaks = len(NEWLINE.findall(gap))
+            attrs = {"after_blank": True} if pieces and breaks > 1 else {}
+            pieces.append(Piece("paragraph", stripped, start, attrs=attrs))
+            previous_end = match.end()
     return Page(pieces)
 
 
@@ -75,9 +82,13 @@ def guess_title(first_line: str) -> str:
     return first[:TITLE_MAX].rstrip() + "…"
 
 
-def is_transcript(lines: list[str]) -> bool:
-    """Phrase-per-line text: many short lines, most without closing punctuation."""
-    if len(lines) < TRANSCRIPT_MIN_LINES:
+def is_transcript(lines: list[str], paragraph_breaks: int = 0) -> bool:
+    """Phrase-per-line text: many short lines, most without closing punctuation.
+
+    A transcript dump has no blank lines between paragraphs; a forum post or poem with
+    short lines has them, and keeps its own line breaks.
+    """
+    if len(lines) < TRANSCRIPT_MIN_LINES or paragraph_breaks > 0.05 * len(lines):
         return False
     short = sum(1 for line in lines if len(line) <= TRANSCRIPT_SHORT_LINE)
     closed = sum(1 for line in lines if ENDS_CLAUSE.search(line))
