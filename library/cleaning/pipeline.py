@@ -43,10 +43,10 @@ from .rules import (
     CHANNEL_OUTRO,
     END_MARKERS,
     FORUM_META,
-    TEXT_END_MARKERS,
-    WEIBO_DATELINE,
     MARKUP,
     RULES,
+    TEXT_END_MARKERS,
+    WEIBO_DATELINE,
     classify,
     editor_name,
     fold,
@@ -64,8 +64,8 @@ HTML_SNIFF = re.compile(
 )
 MAX_INPUT_BYTES = 10 * 1024 * 1024
 TIME_LIMIT = 20.0  # seconds per page
-HEAD_PIECES = 6
-OUTRO_LINES = 8  # how far from the end of a transcript its sign-off may start  # how far into the page a dateline or byline may sit
+HEAD_PIECES = 6  # how far into the page a dateline or byline may sit
+OUTRO_LINES = 8  # how far from the end of a transcript its sign-off may start
 BOILERPLATE_MAX = 200  # site-repeated lines longer than this are content, not chrome
 BOILERPLATE_SHARE = 0.3  # and a page that shares more than this is a near-duplicate
 
