@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from operator import ne
 
 import opencc
 
@@ -17,6 +18,7 @@ LATIN_WORD = re.compile(r"[A-Za-z]+")
 # A document is "mixed" when the minority script has at least this share of the
 # characters that differ between the scripts.
 MIXED_SHARE = 0.2
+SCRIPT_SAMPLE = 8_000
 
 
 @cache
@@ -31,10 +33,11 @@ def detect_script(text: str) -> str:
     Counts the characters that only one script uses (those that t2s or s2t would
     change); "unknown" when there are none, e.g. English text or shared characters only.
     """
+    text = text[:SCRIPT_SAMPLE]  # a few thousand characters decide it
     to_simplified = converter("t2s").convert(text)
     to_traditional = converter("s2t").convert(text)
-    traditional = sum(1 for a, b in zip(text, to_simplified, strict=False) if a != b)
-    simplified = sum(1 for a, b in zip(text, to_traditional, strict=False) if a != b)
+    traditional = sum(map(ne, text, to_simplified))
+    simplified = sum(map(ne, text, to_traditional))
     total = traditional + simplified
     if total == 0:
         return "unknown"

@@ -23,7 +23,8 @@ LOW_CONFIDENCE = 0.6
 _MARGIN = 0.1
 _SNIFF_BYTES = 4096
 _CHINESE = ("gb18030", "big5hkscs")
-_SAMPLE_CHARS = 65536
+_SAMPLE_CHARS = 16384
+_QUICK_SAMPLE = 4096
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -215,11 +216,18 @@ def decode(data: bytes, declared: str | None = None) -> Decoded:
             found = _candidate(data, codec) or _candidate(data, codec, errors="replace")
             return _result(found, "bom")
 
-    utf8 = _candidate(data, "utf-8")
     codec = (declared and _normalise(declared)) or declared_charset(data)
-    if utf8 and codec in (None, "utf-8"):
-        # The common case: valid UTF-8, undeclared or declared so. No need to try others.
-        return _result(utf8, "declared" if codec else "utf-8")
+    if codec in (None, "utf-8"):
+        # The common case: valid UTF-8, undeclared or declared so. Strict UTF-8 validity
+        # of non-ASCII bytes is near-proof, so no other codec needs trying or scoring.
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:  # a quick look at the start still catches rare-character or control junk
+            score, _ = _score(text[:_QUICK_SAMPLE])
+            return Decoded(text, "utf-8", score, "declared" if codec else "utf-8")
+    utf8 = _candidate(data, "utf-8")
     chinese = [c for c in (_candidate(data, name) for name in _CHINESE) if c]
     if codec:
         strict = [c for c in (utf8, *chinese) if c]

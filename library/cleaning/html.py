@@ -14,7 +14,7 @@ import json
 import re
 from collections import defaultdict
 from functools import lru_cache
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, Comment, Declaration, Doctype, ProcessingInstruction, Tag
 from bs4.element import NavigableString
@@ -100,8 +100,7 @@ def revealed_later(tag: Tag) -> bool:
 class Walker:
     """One pass over the body, collecting pieces; see the module docstring."""
 
-    def __init__(self, base_url: str, hidden_classes: frozenset[str]):
-        self.base_url = base_url
+    def __init__(self, hidden_classes: frozenset[str]):
         self.hidden_classes = hidden_classes
         self.pieces: list[Piece] = []
         self.ancestry: list[tuple[Tag, ...]] = []  # per piece, its ancestors (outermost first)
@@ -190,9 +189,8 @@ class Walker:
     def link(self, tag: Tag, verdict: str) -> None:
         text = tag.get_text()
         href = tag.get("href")
-        href = href if isinstance(href, str) else ""
-        url = urljoin(self.base_url, href.strip()) if href else ""
-        keep = url if urlsplit(url).scheme in {"http", "https"} else None
+        # Resolved later, and only for the links that end up in the article.
+        keep = href.strip() if isinstance(href, str) and href.strip() else None
         if contains(tag, BLOCKS):
             # A link wrapping blocks (a card of headline + summary): walk it as blocks.
             saved = self.verdict
@@ -548,7 +546,8 @@ def parse_html(text: str) -> tuple[Page, list[Removal]]:
     soup = BeautifulSoup(text, "lxml", multi_valued_attributes=None)
     elements = index(soup)
     hints, base_url = head_hints(elements)
-    walker = Walker(base_url, hidden_classes(elements))
+    hints.base_url = base_url
+    walker = Walker(hidden_classes(elements))
     root = soup.body or soup
     walker.walk(root)
     walker.flush()

@@ -42,6 +42,7 @@ class Hints:
     site_names: tuple[str, ...] = ()
     author: str = ""
     published: datetime | None = None
+    base_url: str = ""  # what relative links resolve against
 
 
 @dataclass

@@ -22,6 +22,7 @@ import time
 from dataclasses import replace
 from datetime import datetime
 from pathlib import PurePath
+from urllib.parse import urljoin, urlsplit
 
 from ..chinese import converter, detect_language, detect_script
 from .document import Block, Cleaned, Link, Metadata, Removal, assemble
@@ -462,7 +463,7 @@ class Cleaner:
         if not kept:
             return []
         if self.page.is_html:
-            blocks = [Block(p.kind, p.text, p.attrs, tuple(p.links)) for p in kept]
+            blocks = [Block(p.kind, p.text, p.attrs, self.web_links(p.links)) for p in kept]
             return self.without_repeated_title(blocks)
         if self.is_transcript:
             return join_phrases([piece.text for piece in kept])
@@ -481,6 +482,18 @@ class Cleaner:
         """The page's <h1>, with the same span repairs as the text (pinyin artifacts…)."""
         headline = self.page.hints.headline
         return self.repair(Piece("heading", headline, -1)).text if headline else ""
+
+    def web_links(self, links: list[Link]) -> tuple[Link, ...]:
+        """The links resolved against the page's URL; only http(s) ones survive."""
+        resolved = []
+        for link in links:
+            try:
+                url = urljoin(self.page.hints.base_url, link.href)
+            except ValueError:  # e.g. a malformed IPv6 host
+                continue
+            if urlsplit(url).scheme in {"http", "https"}:
+                resolved.append(Link(link.start, link.end, url))
+        return tuple(resolved)
 
     def without_repeated_title(self, blocks: list[Block]) -> list[Block]:
         headline = self.headline
