@@ -87,6 +87,11 @@ NUMBERED_HEAD = re.compile(
 )
 
 
+def is_body_prose(text: str) -> bool:
+    """Prose that is a paragraph of the article, not a headline with a comma in it."""
+    return is_prose(text) and (len(text) > 40 or bool(re.search(r"[。！？.!?]$", text)))
+
+
 class Rejected(ValueError):
     """The input cannot be cleaned; `str(error)` is the reason shown to the admin."""
 
@@ -332,7 +337,7 @@ class Cleaner:
             (
                 i
                 for i, p in enumerate(pieces)
-                if not p.verdict and p.kind != "heading" and is_prose(p.text)
+                if not p.verdict and p.kind != "heading" and is_body_prose(p.text)
             ),
             len(pieces),
         )
@@ -359,6 +364,9 @@ class Cleaner:
             self.published = self.published or date
             if site := source_field(rest):
                 self.sites.append(site)
+            for part in rest.split():  # “来源：证券时报网 作者：李明远”
+                if (author := byline_author(part)) and not self.author:
+                    self.author = author
             if piece.verdict or (len(rest.strip()) > 40 and han_count(rest) > 16):
                 continue
             name = rest.split()[0] if rest.split() else ""
