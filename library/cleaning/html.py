@@ -548,8 +548,10 @@ def parse_html(text: str) -> tuple[Page, list[Removal]]:
     hints, base_url = head_hints(elements)
     hints.base_url = base_url
     walker = Walker(hidden_classes(elements))
-    root = soup.body or soup
-    walker.walk(root)
+    if soup.body is not None:
+        walker.enter(soup.body, 0)  # the body itself is a candidate container
+    else:
+        walker.walk(soup)
     walker.flush()
     hints.headline = find_headline(walker, hints)
     mark_structure(walker, choose_container(walker), hints.headline)

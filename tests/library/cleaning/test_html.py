@@ -193,3 +193,26 @@ def test_removal_offsets_point_into_the_page_text_in_order():
     )
     starts = [r.start for r in result.removed if r.start >= 0]
     assert starts == sorted(starts)
+
+
+def test_an_oversized_page_is_rejected_before_parsing():
+    with pytest.raises(Rejected, match="larger than"):
+        clean(page(ARTICLE * 10), filename="a.html", max_bytes=100)
+
+
+def test_a_page_over_the_time_limit_is_rejected_not_crashing():
+    with pytest.raises(Rejected, match="longer than"):
+        clean(page(ARTICLE), filename="a.html", time_limit=0)
+
+
+def test_binary_bytes_named_html_are_rejected_as_binary():
+    with pytest.raises(Rejected, match="binary"):
+        clean(b"\x89PNG\r\n\x1a\n" + b"\x00" * 200, filename="photo.html")
+
+
+def test_a_rule_can_be_switched_off():
+    body = f'<div class="article">{ARTICLE}<p>相关推荐</p></div>'
+    assert "相关推荐" not in cleaned(body).text
+    assert "相关推荐" in cleaned(body, disabled=frozenset({"related-list"})).text
+    with pytest.raises(ValueError, match="unknown rules"):
+        cleaned(body, disabled=frozenset({"no-such-rule"}))
