@@ -163,7 +163,7 @@ PIZHU_MAX_IMPORT_BYTES = env_int("PIZHU_MAX_IMPORT_BYTES", 10 * 1024 * 1024)
 
 # Called with the document after each new revision (dotted paths; keeps library free of
 # imports from the apps that react to revisions).
-PIZHU_AFTER_REVISION: list[str] = []
+PIZHU_AFTER_REVISION = ["annotations.models.reanchor_document"]
 
 LOGGING = {
     "version": 1,

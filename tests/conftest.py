@@ -15,3 +15,9 @@ def bob(db):
 @pytest.fixture
 def admin_user(db):
     return get_user_model().objects.create_superuser("root", password="root-password")
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """The persona fixtures hash a password; PBKDF2 would cost half a second each."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
