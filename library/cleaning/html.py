@@ -270,7 +270,32 @@ class Walker:
         self.offset += len(piece.text) + 1
 
 
-INDEXED = frozenset({"meta", "title", "script", "style", "base", "link", "time"})
+INDEXED = frozenset({"meta", "title", "base", "link", "time"})
+RAW_TEXT = re.compile(
+    r"<!--.*?-->|<(script|style|noscript|template|svg|math)\b([^>]*)>(.*?)</\1\s*>",
+    re.IGNORECASE | re.DOTALL,
+)
+LD_JSON = re.compile(r"""type\s*=\s*["']?application/ld\+json""", re.IGNORECASE)
+
+
+def set_aside_raw_text(text: str) -> tuple[str, dict[str, list[str]]]:
+    """Take scripts, styles, inline SVG and comments out before parsing.
+
+    They are never article text, and building a tree for them is most of the parse
+    time on a heavy page. Scanning left to right, whichever opens first wins, so a
+    comment holding `<script>` (or a script holding `<!--`) goes as one piece, as in a
+    browser. JSON-LD (metadata) and styles (which classes the page hides) are kept.
+    """
+    found: dict[str, list[str]] = defaultdict(list)
+
+    def keep(match: re.Match) -> str:
+        name = (match.group(1) or "comment").lower()
+        if name == "script" and LD_JSON.search(match.group(2) or ""):
+            name = "ld+json"
+        found[name].append(match.group(3) or "")
+        return ""
+
+    return RAW_TEXT.sub(keep, text), found
 
 
 def index(soup: BeautifulSoup) -> dict[str, list[Tag]]:
@@ -282,11 +307,11 @@ def index(soup: BeautifulSoup) -> dict[str, list[Tag]]:
     return found
 
 
-def hidden_classes(elements: dict[str, list[Tag]]) -> frozenset[str]:
+def hidden_classes(styles: list[str]) -> frozenset[str]:
     """Classes the page's own style sheets hide (`.ad-box{display:none}`)."""
     names = set(HIDDEN_CLASSES)
-    for style in elements["style"]:
-        for match in HIDDEN_RULE.finditer(style.get_text()):
+    for style in styles:
+        for match in HIDDEN_RULE.finditer(style):
             names.update(
                 selector.strip()[1:]
                 for selector in match.group(1).split(",")
@@ -308,7 +333,7 @@ def link_is_canonical(link: Tag) -> bool:
     return "canonical" in str(link.get("rel") or "").lower().split() and bool(link.get("href"))
 
 
-def head_hints(elements: dict[str, list[Tag]]) -> tuple[Hints, str]:
+def head_hints(elements: dict[str, list[Tag]], ld: dict[str, str]) -> tuple[Hints, str]:
     """Title, site name, author and date as the page declares them; plus its base URL."""
     metas: dict[str, str] = {}
     for meta in elements["meta"]:
@@ -316,7 +341,6 @@ def head_hints(elements: dict[str, list[Tag]]) -> tuple[Hints, str]:
         value = meta.get("content")
         if isinstance(key, str) and isinstance(value, str) and value.strip():
             metas.setdefault(key.strip().lower(), value.strip())
-    ld = json_ld(elements["script"])
     titles = elements["title"]
     title = titles[0].get_text(" ", strip=True) if titles else ""
     site_names = tuple(
@@ -388,14 +412,12 @@ def title_parts_outside(headline: str, title: str) -> tuple[str, ...]:
     return tuple(part for part in re.split(r"[\s_|｜\-–—:]+", rest) if len(part) >= 2)
 
 
-def json_ld(scripts: list[Tag]) -> dict[str, str]:
+def json_ld(scripts: list[str]) -> dict[str, str]:
     """headline / author / publisher / datePublished from the page's JSON-LD, if any."""
     found: dict[str, str] = {}
     for script in scripts:
-        if script.get("type") != "application/ld+json":
-            continue
         try:
-            data = json.loads(script.get_text())
+            data = json.loads(script)
         except (ValueError, RecursionError):
             continue
         items = data if isinstance(data, list) else [data]
@@ -543,11 +565,15 @@ def parse_html(text: str) -> tuple[Page, list[Removal]]:
     """Parse `text` (decoded HTML) into a `Page`; also returns the whole-element removals."""
     # Attributes stay plain strings (class="a b" is not split into a list): faster, and
     # the walk splits only the few it reads.
+    text, set_aside = set_aside_raw_text(text)
     soup = BeautifulSoup(text, "lxml", multi_valued_attributes=None)
     elements = index(soup)
-    hints, base_url = head_hints(elements)
+    hints, base_url = head_hints(elements, json_ld(set_aside["ld+json"]))
     hints.base_url = base_url
-    walker = Walker(hidden_classes(elements))
+    walker = Walker(hidden_classes(set_aside["style"]))
+    for name, contents in set_aside.items():
+        if name not in {"ld+json", "comment"}:
+            walker.dropped[name] += len(contents)
     if soup.body is not None:
         walker.enter(soup.body, 0)  # the body itself is a candidate container
     else:
