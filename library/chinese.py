@@ -18,7 +18,7 @@ LATIN_WORD = re.compile(r"[A-Za-z]+")
 # A document is "mixed" when the minority script has at least this share of the
 # characters that differ between the scripts.
 MIXED_SHARE = 0.2
-SCRIPT_SAMPLE = 8_000
+SCRIPT_SAMPLE = 4_000
 
 
 @cache
