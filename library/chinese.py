@@ -7,6 +7,7 @@ never moves an offset (DESIGN.md: "character-level OpenCC display").
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import cache
 from operator import ne
 
@@ -54,3 +55,34 @@ def detect_language(text: str) -> str:
         return ""
     # One Han character carries about as much as one English word.
     return "zh" if han >= words else "en"
+
+
+def search_key(text: str) -> str:
+    """The folded form text is searched and matched in: NFKC, Simplified, casefolded.
+
+    Queries get the same folding, so 奥特曼 finds 奧特曼 and ＡＩ finds ai. Never stored
+    in place of the canonical text (NFKC changes CJK compatibility ideographs).
+    """
+    return converter("t2s").convert(unicodedata.normalize("NFKC", text)).casefold()
+
+
+def folded_with_offsets(text: str) -> tuple[str, list[int]]:
+    """`search_key(text)`, with the offset in `text` of every folded character.
+
+    NFKC and casefolding may expand a character (“ﬁ” → “fi”, “ß” → “ss”), so each
+    step is applied per character and the map follows; t2s is one-to-one.
+    """
+    nfkc: list[str] = []
+    origin: list[int] = []
+    for offset, char in enumerate(text):
+        piece = char if char.isascii() else unicodedata.normalize("NFKC", char)
+        nfkc.append(piece)
+        origin.extend([offset] * len(piece))
+    simplified = converter("t2s").convert("".join(nfkc))
+    folded: list[str] = []
+    offsets: list[int] = []
+    for position, char in enumerate(simplified):
+        piece = char.casefold()
+        folded.append(piece)
+        offsets.extend([origin[position]] * len(piece))
+    return "".join(folded), offsets

@@ -4,6 +4,7 @@ import subprocess
 import sys
 
 PURE_MODULES = [
+    "library.mentions",
     "library.cleaning",
     "library.cleaning.__main__",
     "library.chinese",
