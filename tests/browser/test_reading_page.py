@@ -1,7 +1,7 @@
 """What only a browser shows: the reading page's offsets as the browser counts them."""
 
 from library.cleaning import Block
-from tests.factories import make_document_from_blocks
+from tests.factories import make_document, make_document_from_blocks
 
 # Code points, as DESIGN.md requires: [...s].length, never s.length (UTF-16 units).
 BLOCKS_AS_SEEN = """
