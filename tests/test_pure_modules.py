@@ -9,6 +9,7 @@ PURE_MODULES = [
     "library.cleaning.__main__",
     "library.chinese",
     "annotations.anchoring",
+    "annotations.webannotation",
 ]
 
 
