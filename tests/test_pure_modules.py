@@ -10,6 +10,7 @@ PURE_MODULES = [
     "library.chinese",
     "annotations.anchoring",
     "annotations.webannotation",
+    "annotations.exports",
 ]
 
 
