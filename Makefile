@@ -9,7 +9,9 @@ run: .env $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_seeds
 	$(BIN)/python manage.py create_demo_account
-	@echo "Serving Pizhu on http://127.0.0.1:8000  (Ctrl-C stops it)"
+	@echo "Serving Pizhu on http://127.0.0.1:8000 with a background worker  (Ctrl-C stops both)"
+	@$(BIN)/python manage.py run_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: .env $(VENV)/.installed

@@ -21,3 +21,8 @@ def get_document_to_annotate(request, pk: int) -> Document:
     if document is None:
         raise ValidationError({"document": ["No such document."]})
     return document
+
+
+def get_reader_document(request, pk: int) -> Document | None:
+    """A document the reader may see, named in a URL or query (None if none)."""
+    return Document.objects.visible_to(request.user).filter(pk=pk).first()

@@ -7,15 +7,21 @@ from operator import attrgetter
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
 from library.models import Document, Revision
+from library.models import Theme as CuratedTheme  # annotations.models.Theme is light/dark
+from library.reading import ORIGINAL, SCRIPTS
 
 from . import anchoring
+from .notes import render_note
+
+# The curated themes a highlight may be tagged with (free tags are welcome too).
+THEME_TAGS = {"safety": "安全", "scaling": "规模化", "governance": "治理"}
 
 PLACEMENT_FIELDS = ["revision", "start", "end", "exact", "prefix", "suffix", "state", "score"]
 MAX_NOTE_LENGTH = 10_000
@@ -50,8 +56,17 @@ def find_tag(name: str) -> Tag | None:
 
 
 def tags_named(names: list[str]) -> list[Tag]:
-    """The tags for `names` (normalised), created when new with the spelling given."""
+    """The tags for `names` (normalised), created when new with the spelling given.
+
+    A theme's label in either script stands for the theme: 規模化 and 规模化 are "scaling".
+    """
+    names = CuratedTheme.objects.canonical(names)
     return [find_tag(name) or Tag.objects.get_or_create(name=name)[0] for name in names]
+
+
+def theme_tags() -> dict[str, str]:
+    """The curated themes as tag name → label: the library's, else the built-in three."""
+    return CuratedTheme.objects.labels() or THEME_TAGS
 
 
 def check_placement(
@@ -103,6 +118,57 @@ class HighlightQuerySet(models.QuerySet):
     def in_document_order(self):
         return self.order_by("document", "start", "end", "pk")
 
+    def matching(self, needles: list[str]):
+        """Highlights whose folded quote, note and tags hold every needle (folded words:
+        `library.terms.Query.needles`), so 奥特曼 finds a note that says 奧特曼."""
+        found = self
+        for needle in needles:
+            found = found.filter(search_key__contains=needle)
+        return found
+
+    def containing(self, words: str):
+        """Highlights whose quote or note contains `words`."""
+        return self.filter(Q(exact__icontains=words) | Q(note__icontains=words))
+
+    def tag_counts(self) -> list[Tag]:
+        """The tags on these highlights, each with `count`, most used first."""
+        return list(
+            Tag.objects.filter(annotations_taggedhighlight_items__content_object__in=self)
+            .annotate(count=Count("annotations_taggedhighlight_items"))
+            .order_by("-count", "name")
+        )
+
+    def document_counts(self) -> list[Document]:
+        """The documents these highlights are in, each with `count`, by title."""
+        return list(
+            Document.objects.filter(highlights__in=self)
+            .annotate(count=Count("highlights"))
+            .only("pk", "title")
+            .order_by("title", "pk")
+        )
+
+    def for_reader(self) -> list[dict]:
+        """What the reading page's script needs of each highlight, in document order.
+
+        Plain rows, not model instances (a page may hold a thousand highlights): `id`,
+        `start`, `end`, `exact`, `note`, `note_html`, `tags`, `state`, `version`, the
+        same values as in `Highlight.to_dict`.
+        """
+        rows = list(
+            self.in_document_order().values(
+                "id", "start", "end", "exact", "note", "state", "version"
+            )
+        )
+        names = _tag_names(self.values("pk")) if rows else {}
+        for row in rows:
+            row["note_html"] = str(render_note(row["note"]))
+            row["tags"] = names.get(row["id"], [])
+        return rows
+
+    def for_page(self):
+        """With the document each highlight is in (tags: `with_tag_names`)."""
+        return self.select_related("document")
+
     def create_on(
         self, document: Document, *, user, start: int, end: int, exact: str, **fields
     ) -> Highlight:
@@ -125,6 +191,7 @@ class HighlightQuerySet(models.QuerySet):
                 **Highlight.placed_at(revision, selector),
             )
             highlight.tags.set(tags_named(fields.get("tags", [])))
+            highlight.index()
         return highlight
 
     def reanchor(self, document: Document) -> dict[str, int]:
@@ -160,6 +227,31 @@ class HighlightQuerySet(models.QuerySet):
                 changed.append(highlight)
             _write(changed, [*PLACEMENT_FIELDS, "version", "updated"])
         return counts
+
+
+def _tag_names(ids) -> dict[int, list[str]]:
+    """Tag names of the highlights `ids` (a values("pk") queryset), sorted, by id."""
+    names: dict[int, list[str]] = {}
+    rows = TaggedHighlight.objects.filter(content_object_id__in=ids)
+    for highlight_id, name in rows.values_list("content_object_id", "tag__name"):
+        names.setdefault(highlight_id, []).append(name)
+    for tags in names.values():
+        tags.sort(key=str.casefold)
+    return names
+
+
+def with_tag_names(highlights) -> list[Highlight]:
+    """The highlights (a queryset, sliced or not), each with `tag_names`, in one query.
+
+    taggit's prefetch_related("tags") builds a queryset per highlight: half a second
+    for a thousand highlights, against milliseconds here.
+    """
+    ids = highlights.values("pk")
+    highlights = list(highlights)
+    names = _tag_names(ids) if highlights else {}
+    for highlight in highlights:
+        highlight._tag_names = names.get(highlight.pk, [])
+    return highlights
 
 
 def _write(highlights: list[Highlight], names: list[str]) -> None:
@@ -207,6 +299,8 @@ class Highlight(models.Model):
     prefix = models.CharField(max_length=anchoring.CONTEXT, blank=True)
     suffix = models.CharField(max_length=anchoring.CONTEXT, blank=True)
     note = models.TextField(blank=True, max_length=MAX_NOTE_LENGTH)
+    # Derived by `index()`: quote, note and tags folded (NFKC, Simplified, casefold).
+    search_key = models.TextField(blank=True, editable=False)
     state = models.CharField(max_length=16, choices=State.choices, default=State.EXACT)
     score = models.FloatField(null=True, blank=True, help_text="Similarity of a fuzzy match.")
     version = models.PositiveIntegerField(default=1, help_text="Raised by every change.")
@@ -234,6 +328,23 @@ class Highlight(models.Model):
 
     def get_api_url(self) -> str:
         return reverse("annotations:highlight-detail", args=[self.pk])
+
+    @property
+    def note_html(self):
+        """The note's Markdown as sanitised HTML (annotations/notes.py)."""
+        return render_note(self.note)
+
+    @property
+    def tag_names(self) -> list[str]:
+        """Tag names, case-insensitively sorted (from `with_tag_names` when it ran)."""
+        cached = getattr(self, "_tag_names", None)
+        if cached is None:
+            cached = sorted((tag.name for tag in self.tags.all()), key=str.casefold)
+        return cached
+
+    @property
+    def is_orphaned(self) -> bool:
+        return self.state == State.ORPHANED
 
     @property
     def selector(self) -> anchoring.Selector:
@@ -287,7 +398,17 @@ class Highlight(models.Model):
             current.save()
             if "tags" in changes:
                 current.tags.set(tags_named(changes["tags"]))
+            if {"note", "tags", "start"} & set(changes):
+                current.index()
         self.refresh_from_db()
+
+    def index(self) -> None:
+        """Fold the quote, note and tags for search and record the links the note makes
+        (`[[title]]`, pasted Pizhu URLs): call after changing any of them."""
+        key = highlight_search_key(self.exact, self.note, list(self.tags.names()))
+        Highlight.objects.filter(pk=self.pk).update(search_key=key)
+        self.search_key = key
+        NoteLink.objects.record(self)
 
     def remove(self, *, version: int | None = None) -> None:
         """Delete the highlight, if `version` (when given) is still the stored one."""
@@ -309,7 +430,8 @@ class Highlight(models.Model):
             "prefix": self.prefix,
             "suffix": self.suffix,
             "note": self.note,
-            "tags": sorted((tag.name for tag in self.tags.all()), key=str.casefold),
+            "note_html": str(self.note_html),
+            "tags": self.tag_names,
             "state": self.state,
             "score": self.score,
             "version": self.version,
@@ -324,3 +446,111 @@ def reanchor_document(document: Document) -> dict[str, int]:
     """Re-anchor every highlight of `document` on its current revision: call this after
     writing a new revision. Returns counts per state (see HighlightQuerySet.reanchor)."""
     return Highlight.objects.reanchor(document)
+
+
+class Theme(models.TextChoices):
+    AUTO = "auto", "跟随系统 Auto"
+    LIGHT = "light", "浅色 Light"
+    DARK = "dark", "深色 Dark"
+
+
+class TextSize(models.IntegerChoices):
+    SMALL = 90, "小 Small"
+    MEDIUM = 100, "中 Medium"
+    LARGE = 115, "大 Large"
+    LARGER = 130, "较大 Larger"
+    LARGEST = 150, "特大 Largest"
+
+
+class ReadingPreferencesQuerySet(models.QuerySet):
+    def for_user(self, user) -> ReadingPreferences:
+        """The reader's preferences; the defaults (unsaved) until they change one."""
+        return self.filter(user=user).first() or ReadingPreferences(user=user)
+
+
+class ReadingPreferences(models.Model):
+    """How a reader likes to read: display script, light or dark, text size.
+
+    Anonymous readers keep the same three in a cookie (annotations/reading.py).
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="reading_preferences",
+    )
+    script = models.CharField(max_length=16, choices=SCRIPTS.items(), default=ORIGINAL)
+    theme = models.CharField(max_length=8, choices=Theme.choices, default=Theme.AUTO)
+    text_size = models.PositiveSmallIntegerField(choices=TextSize.choices, default=TextSize.MEDIUM)
+    updated = models.DateTimeField(default=timezone.now)
+
+    objects = ReadingPreferencesQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "reading preferences"
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.script}, {self.theme}, {self.text_size}%"
+
+    def to_dict(self) -> dict:
+        return {"script": self.script, "theme": self.theme, "text_size": self.text_size}
+
+    def change(self, **fields) -> None:
+        """Set and save `fields` (already valid: script, theme, text_size)."""
+        for name, value in fields.items():
+            setattr(self, name, value)
+        self.updated = timezone.now()
+        self.save()
+
+
+class ReadingProgressQuerySet(models.QuerySet):
+    def record(self, user, document: Document, *, offset: int, fraction: float):
+        """Remember where `user` is in `document`: the code point offset at the top of
+        their screen (stable across text sizes and screens) and the share read."""
+        progress, _ = self.update_or_create(
+            user=user,
+            document=document,
+            defaults={"offset": offset, "fraction": fraction, "updated": timezone.now()},
+        )
+        return progress
+
+
+class ReadingProgress(models.Model):
+    """Where a reader got to in a document."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reading_progress"
+    )
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="+")
+    offset = models.PositiveIntegerField(default=0, help_text="Code point offset at the top.")
+    fraction = models.FloatField(default=0.0, help_text="How far down the page, 0 to 1.")
+    updated = models.DateTimeField(default=timezone.now)
+
+    objects = ReadingProgressQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "reading progress"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "document"], name="one_progress_per_reader"),
+            models.CheckConstraint(
+                condition=Q(fraction__gte=0) & Q(fraction__lte=1), name="progress_fraction"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} at {self.fraction:.0%} of {self.document_id}"
+
+    def to_dict(self) -> dict:
+        return {
+            "document": self.document_id,
+            "offset": self.offset,
+            "fraction": self.fraction,
+            "updated": self.updated.isoformat() if self.updated else None,
+        }
+
+
+# Cross-links and theme suggestions keep their models apart; importing them here
+# registers them with the app.
+from .links import NoteLink, highlight_search_key  # noqa: E402
+from .suggestions import DismissedSuggestion  # noqa: E402, F401

@@ -23,7 +23,17 @@ MAX_TAG_LENGTH = 50
 PLACEMENT = ("start", "end", "exact")
 CREATE_FIELDS = {"document", *PLACEMENT, "prefix", "suffix", "note", "tags"}
 UPDATE_FIELDS = {*PLACEMENT, "prefix", "suffix", "note", "tags", "version"}
-READ_ONLY_FIELDS = {"id", "revision", "state", "score", "created", "updated", "url", "html_url"}
+READ_ONLY_FIELDS = {
+    "id",
+    "revision",
+    "state",
+    "score",
+    "created",
+    "updated",
+    "url",
+    "html_url",
+    "note_html",
+}
 FIXED_FIELDS = {"document"}  # set on creation, never changed
 
 # Invisible characters that would make two tags look alike: bidi controls, zero-width
@@ -193,3 +203,31 @@ def version_from(request, data: dict) -> int:
     if not header.isascii() or not header.isdigit() or len(header) > 10:
         raise ValidationError({"version": ["If-Match must carry a version number."]})
     return int(header)
+
+
+def fraction(value) -> float:
+    """A number from 0 to 1 (a JSON integer or float, not a boolean or string)."""
+    if type(value) not in (int, float):
+        raise ValidationError("Must be a number from 0 to 1.")
+    if not 0 <= value <= 1:
+        raise ValidationError("Must be a number from 0 to 1.")
+    return float(value)
+
+
+def progress(data: dict) -> dict:
+    """The checked fields of a reader's place in a document: `offset` and `fraction`."""
+    errors: dict[str, list[str]] = {}
+    for name in data.keys() - {"offset", "fraction"}:
+        errors[_printable(name)] = ["Unknown field."]
+    checked = {}
+    for name, check in (("offset", integer), ("fraction", fraction)):
+        if name not in data:
+            errors[name] = ["This field is required."]
+            continue
+        try:
+            checked[name] = check(data[name])
+        except ValidationError as error:
+            errors[name] = error.messages
+    if errors:
+        raise ValidationError(errors)
+    return checked

@@ -1,17 +1,27 @@
-"""The highlight JSON API: session authentication, CSRF enforced, owner only."""
+"""The highlight JSON API (session authentication, CSRF enforced, owner only), the
+reader's progress and preferences, and the "My highlights" page."""
 
 from functools import wraps
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST, require_safe
+
+from library.reading import convert, display_config
 
 from . import schemas
-from .access import get_document_to_annotate, get_highlight
-from .models import Highlight, Stale, State
+from .access import get_document_to_annotate, get_highlight, get_reader_document
+from .forms import HighlightFilterForm, PreferencesForm
+from .models import Highlight, ReadingProgress, Stale, State, theme_tags, with_tag_names
+from .reading import preferences_for, remember
 
 PAGE_SIZE = 100
+MY_HIGHLIGHTS_PAGE_SIZE = 50
 
 
 def json_response(data: dict, status: int = 200) -> JsonResponse:
@@ -85,9 +95,7 @@ def list_highlights(request):
         if state not in State.values:
             raise ValidationError({"state": [f"One of {', '.join(State.values)}."]})
         highlights = highlights.filter(state=state)
-    page = Paginator(highlights.prefetch_related("tags"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(highlights, PAGE_SIZE).get_page(request.GET.get("page"))
     return json_response(
         {
             "count": page.paginator.count,
@@ -95,7 +103,7 @@ def list_highlights(request):
             "previous": (
                 page_url(request, page.previous_page_number()) if page.has_previous() else None
             ),
-            "results": [highlight.to_dict() for highlight in page],
+            "results": [h.to_dict() for h in with_tag_names(page.object_list)],
         }
     )
 
@@ -129,3 +137,89 @@ def highlight(request, pk: int):
         highlight.remove(version=version)
         return HttpResponse(status=204)
     return highlight_response(highlight)
+
+
+@api("GET", "HEAD", "PUT")
+def progress(request, document_pk: int):
+    """Where the reader is in a document: GET it, PUT `{"offset", "fraction"}`."""
+    document = get_reader_document(request, document_pk)
+    if document is None:
+        return error(404, "No such document.")
+    if request.method == "PUT":
+        fields = schemas.progress(schemas.parse_body(request))
+        stored = ReadingProgress.objects.record(request.user, document, **fields)
+    else:
+        stored = ReadingProgress.objects.filter(user=request.user, document=document).first()
+        stored = stored or ReadingProgress(document=document, updated=None)
+    return json_response(stored.to_dict())
+
+
+@require_POST
+def preferences(request):
+    """Save the display script, theme and text size: on the account when logged in, and
+    in a cookie either way. Answers JSON to scripts, else goes back to `next`."""
+    form = PreferencesForm(request.POST)
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    if not form.is_valid():
+        if wants_json:
+            return json_response({"errors": form.errors}, status=422)
+        return HttpResponse("Unknown preference.", status=422, content_type="text/plain")
+    chosen = preferences_for(request)
+    if request.user.is_authenticated:
+        chosen.change(**form.cleaned_data)
+    else:
+        for name, value in form.cleaned_data.items():
+            setattr(chosen, name, value)
+    if wants_json:
+        response = json_response(chosen.to_dict())
+    else:
+        target = request.POST.get("next", "")
+        safe = url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+        response = redirect(target if safe else "library:document-list")
+    remember(response, chosen)
+    return response
+
+
+@require_safe
+@login_required
+def my_highlights(request):
+    """The reader's highlights across documents, newest first (one document: in order),
+    filtered by tag or theme, document and words in the quote or note."""
+    form = HighlightFilterForm(request.GET)
+    filters = form.cleaned_data if form.is_valid() else {}
+    highlights = Highlight.objects.visible_to(request.user)
+    document = None
+    if filters.get("document"):
+        document = get_reader_document(request, filters["document"])
+        if document is None:
+            raise Http404("No such document.")
+        highlights = highlights.for_document(document).in_document_order()
+    if tag := filters.get("tag", "").strip():
+        highlights = highlights.tagged(tag)
+    if words := filters.get("q", "").strip():
+        highlights = highlights.containing(words)
+    page = Paginator(highlights.for_page(), MY_HIGHLIGHTS_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    script = preferences_for(request).script
+    page.object_list = with_tag_names(page.object_list)
+    for highlight in page:
+        config = display_config(script, highlight.document.original_script)
+        highlight.shown_exact = convert(highlight.exact, config)
+        highlight.shown_title = convert(highlight.document.title, config)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "form": form,
+        "tag": tag,
+        "words": words,
+        "document": document,
+        "themes": theme_tags(),
+        "tags": Highlight.objects.visible_to(request.user).tag_counts(),
+        "documents": Highlight.objects.visible_to(request.user).document_counts(),
+        "query": query.urlencode(),
+    }
+    return render(request, "annotations/my_highlights.html", context)

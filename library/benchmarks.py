@@ -5,7 +5,17 @@ Speed is measured here and never asserted by a timed unit test (STYLE.md 13).
 
 from __future__ import annotations
 
+import contextlib
+import html
+import json
 import logging
+import os
+import random
+import re
+import resource
+import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,6 +23,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from .chinese import detect_script
 from .cleaning import Rejected, clean
 from .cleaning.evaluate import Sample, Score, load_samples, pooled, score
 
@@ -112,3 +123,231 @@ def cleaning(write: Callable[[str], None], *, samples: Path = SAMPLES, repeat: i
     write(f"|{'-' * 13}|-------------:|--------:|")
     for run in runs:
         write(f"| {run.tool:<11} | {run.rate:12.1f} | {1000 / run.rate:7.1f} |")
+
+
+# `bench import`: the whole import pipeline against the cleaner alone -------------------
+
+IMPORT_SIZES = (1_000, 10_000)
+SEEDS = settings.BASE_DIR / "seeds"
+_PARAGRAPH = re.compile(r"(<p\b[^>]*>)(.*?)(</p>)", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+_TITLE = re.compile(r"(<title\b[^>]*>)(.*?)(</title>)", re.IGNORECASE | re.DOTALL)
+_SELF_URL = re.compile(r"<(?:link|meta)\b[^>]*(?:canonical|og:url)[^>]*>", re.IGNORECASE)
+_URL = re.compile(r"https?://[^\"'\s>]+")
+_SENTENCE = re.compile(r"(?<=[。！？!?.])\s*")
+
+
+@dataclass(frozen=True)
+class Template:
+    name: str
+    text: str
+    encoding: str
+    is_html: bool
+    kind: tuple[str, str]  # (language, script): which paragraphs fit it
+
+
+def bench_inputs(samples: Path = SAMPLES) -> tuple[list[Template], dict[tuple, list[str]]]:
+    """Page templates (the samples) and paragraph pools by language and script.
+
+    Pools hold the gold paragraphs of the samples and the seeds' paragraphs.
+    """
+    templates: list[Template] = []
+    pools: dict[tuple, list[str]] = {}
+    for sample in load_samples(samples):
+        kind = (sample.language, sample.meta.get("script") or "")
+        encoding = sample.meta.get("encoding") or "utf-8"
+        text = sample.path.read_bytes().decode(encoding, "replace")
+        templates.append(Template(sample.path.name, text, encoding, sample.is_html, kind))
+        lines = [line for line in sample.gold.splitlines() if len(line) >= 30]
+        pools.setdefault(kind, []).extend(lines)
+    for path in sorted(SEEDS.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        kind = ("zh", detect_script(text))
+        pools.setdefault(kind, []).extend(line for line in text.splitlines() if len(line) >= 30)
+        templates.append(Template(path.name, text, "utf-8", False, kind))
+    return templates, pools
+
+
+def paragraph(rng: random.Random, pool: list[str]) -> str:
+    """A new paragraph: the start of one pool paragraph and the end of another."""
+    first, second = rng.choice(pool), rng.choice(pool)
+    head = _SENTENCE.split(first)
+    tail = _SENTENCE.split(second)
+    return "".join(head[: max(1, len(head) // 2)] + tail[len(tail) // 2 :])
+
+
+def generated_page(i: int, templates: list[Template], pools: dict) -> tuple[str, bytes]:
+    """Page `i`: a sample's layout and chrome with new article paragraphs, a new title
+    and its own URL, so no two pages are duplicates."""
+    rng = random.Random(i)  # noqa: S311 - test data, not secrets
+    template = templates[i % len(templates)]
+    pool = pools.get(template.kind) or pools[("zh", "simplified")]
+    if not template.is_html:
+        lines = [f"{rng.choice(pool)[:24]} {i}"]
+        lines += [paragraph(rng, pool) for _ in range(rng.randint(6, 16))]
+        return f"{i:06d}.txt", "\n".join(lines).encode(template.encoding)
+
+    def new_paragraph(match: re.Match) -> str:
+        if len(_TAG.sub("", match.group(2)).strip()) < 20:
+            return match.group(0)
+        return match.group(1) + html.escape(paragraph(rng, pool)) + match.group(3)
+
+    def new_url(match: re.Match) -> str:
+        return _URL.sub(lambda url: f"{url.group(0)}-{i}", match.group(0))
+
+    text = _PARAGRAPH.sub(new_paragraph, template.text)
+    text = _TITLE.sub(lambda m: f"{m.group(1)}{m.group(2)} {i}{m.group(3)}", text, count=1)
+    text = _SELF_URL.sub(new_url, text)
+    return f"{i:06d}.html", text.encode(template.encoding, "xmlcharrefreplace")
+
+
+def write_pages(folder: Path, count: int, samples: Path = SAMPLES) -> list[Path]:
+    templates, pools = bench_inputs(samples)
+    paths = []
+    for i in range(count):
+        name, data = generated_page(i, templates, pools)
+        (folder / name).write_bytes(data)
+        paths.append(folder / name)
+    return paths
+
+
+def peak_memory_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def clean_pages(paths: list[Path]) -> dict:
+    """The cleaner alone over `paths` (read from disk as the import reads them)."""
+    started = time.perf_counter()
+    for path in paths:
+        with contextlib.suppress(Rejected):
+            clean(path.read_bytes(), filename=path.name)
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "peak_mib": peak_memory_mib()}
+
+
+def import_pages(paths: list[Path]) -> dict:
+    """Import `paths` as `manage.py import_documents` does, into a fresh database."""
+    from django.db import connection
+
+    from .importing import process_batch, read_paths, take_in
+    from .models import ImportBatch
+
+    # A real database: for SQLite a file (WAL, as configured), not Django's in-memory
+    # test database, whose size would count as the importer's memory.
+    test = connection.settings_dict["TEST"]
+    test["NAME"] = (
+        str(settings.DATA_DIR / "bench.sqlite3") if connection.vendor == "sqlite" else "pizhu_bench"
+    )
+    test_name = test["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    try:
+        started = time.perf_counter()
+        batch = ImportBatch.objects.create(via=ImportBatch.Via.COMMAND)
+        take_in(batch, read_paths(paths))
+        process_batch(batch, worker="bench")
+        seconds = time.perf_counter() - started
+        counts = batch.progress().counts
+    finally:
+        connection.creation.destroy_test_db(test_name, verbosity=0)
+    return {"seconds": seconds, "peak_mib": peak_memory_mib(), "counts": counts}
+
+
+def bench_child(job: str, folder: str, count: int) -> dict:
+    """One measurement in a fresh process, so each peak memory figure is its own."""
+    paths = sorted(Path(folder).iterdir())[:count]
+    return clean_pages(paths) if job == "clean" else import_pages(paths)
+
+
+CHILD = (
+    "import json, os, sys\n"
+    "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'library.settings')\n"
+    "import django\n"
+    "django.setup()\n"
+    "from django.conf import settings\n"
+    "settings.DEBUG = False  # measure production behaviour: no query log\n"
+    "from library.benchmarks import bench_child\n"
+    "print(json.dumps(bench_child(*json.loads(sys.argv[1]))))\n"
+)
+
+
+def run_child(job: str, folder: Path, count: int, database_url: str | None) -> dict:
+    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    env["PIZHU_DATA_DIR"] = str(folder.parent)  # SQLite: a file beside the pages
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    arguments = json.dumps([job, str(folder), count])
+    done = subprocess.run(  # noqa: S603 - our own interpreter and code
+        [sys.executable, "-c", CHILD, arguments],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode:
+        raise RuntimeError(f"bench {job} on {count} pages failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def import_(
+    write: Callable[[str], None],
+    *,
+    samples: Path = SAMPLES,
+    repeat: int = 1,
+    sizes: tuple[int, ...] | None = None,
+    databases: tuple[str, ...] | None = None,
+) -> None:
+    """Documents per second and peak memory of the whole import next to the cleaner alone.
+
+    Pages are generated from the samples and seeds (new paragraphs, titles and URLs on
+    each sample's layout). Every figure comes from a fresh process on one core: the
+    cleaner alone, then the import (reading files, keeping bytes, cleaning, writing
+    documents, revisions, items and near-duplicate sketches) into a new database, on
+    SQLite and, when DATABASE_URL points at PostgreSQL, on PostgreSQL too. `repeat` is
+    not used: importing the same pages twice measures duplicates, not imports.
+    """
+    sizes = (
+        sizes
+        or tuple(int(size) for size in os.environ.get("PIZHU_BENCH_SIZES", "").split(",") if size)
+        or IMPORT_SIZES
+    )
+    postgres = os.environ.get("DATABASE_URL", "")
+    if databases is None:
+        databases = ("sqlite", "postgresql") if postgres.startswith("postgres") else ("sqlite",)
+    with tempfile.TemporaryDirectory(prefix="pizhu-bench-") as scratch:
+        folder = Path(scratch) / "pages"
+        folder.mkdir()
+        write_pages(folder, max(sizes), samples)
+        size = sum(path.stat().st_size for path in folder.iterdir())
+        write(
+            f"Import of {max(sizes)} generated pages ({size / max(sizes) / 1024:.1f} KiB "
+            f"average) from {samples} and seeds/; one process per row, one core.\n"
+        )
+        write(
+            "| database   |  pages | cleaner pages/s | import docs/s | import/cleaner "
+            "| cleaner peak MiB | import peak MiB |"
+        )
+        write(
+            "|------------|-------:|----------------:|--------------:|---------------:"
+            "|-----------------:|----------------:|"
+        )
+        rates: dict[tuple[str, int], float] = {}
+        for count in sizes:
+            alone = run_child("clean", folder, count, None)
+            for database in databases:
+                url = postgres if database == "postgresql" else None
+                result = run_child("import", folder, count, url)
+                cleaner_rate = count / alone["seconds"]
+                rate = count / result["seconds"]
+                rates[database, count] = rate
+                write(
+                    f"| {database:<10} | {count:>6} | {cleaner_rate:15.1f} | {rate:13.1f} "
+                    f"| {rate / cleaner_rate:13.0%} | {alone['peak_mib']:16.0f} "
+                    f"| {result['peak_mib']:15.0f} |"
+                )
+        write("")
+        if len(sizes) > 1:
+            small, large = min(sizes), max(sizes)
+            for database in databases:
+                ratio = rates[database, large] / rates[database, small]
+                write(f"{database}: throughput at {large} is {ratio:.0%} of that at {small}.")

@@ -55,7 +55,12 @@ class Matcher:
         """Every mention in `text`, in order, as offsets into `text` itself."""
         if self.pattern is None:
             return []
-        folded, offsets = folded_with_offsets(text)
+        return self.find_folded(*folded_with_offsets(text))
+
+    def find_folded(self, folded: str, offsets: list[int]) -> list[Mention]:
+        """Every mention in text already folded by `folded_with_offsets(text)`."""
+        if self.pattern is None:
+            return []
         mentions = []
         position = 0
         while match := self.pattern.search(folded, position):

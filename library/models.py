@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import hashlib
+import operator
 from dataclasses import dataclass
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import models, transaction
-from django.db.models import Q
-from django.db.models.functions import Length
+from django.db import models, router, transaction
+from django.db.models import Count, Q
+from django.db.models.functions import Coalesce, Length
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from taggit.managers import TaggableManager
 
+from . import similarity as minhash
 from .cleaning import CLEANER_VERSION, RULES, Cleaned, clean
 
 
@@ -130,6 +133,22 @@ class DocumentQuerySet(models.QuerySet):
         # Articles belong to the whole library; highlights and notes carry privacy.
         return self
 
+    def titled(self, title: str):
+        """Documents whose title folds like `title` (what a note's [[title]] names)."""
+        from .chinese import search_key
+
+        return self.filter(index_state__title_key=search_key(title).strip()[:500])
+
+    def mentioning(self, entity):
+        """Documents that mention `entity` (an Entity) under any of its aliases."""
+        return self.filter(entity_counts__entity=entity)
+
+    def about(self, theme):
+        """Documents the theme rules find to be about `theme` (a Theme)."""
+        from .entities import ABOUT_HITS
+
+        return self.filter(theme_scores__theme=theme, theme_scores__hits__gte=ABOUT_HITS)
+
     def for_listing(self):
         """Documents with their text's length, without loading the text itself."""
         return (
@@ -161,11 +180,21 @@ class DocumentQuerySet(models.QuerySet):
     def with_origin(self, origin: str):
         return self.filter(origin=origin_key(origin)) if origin else self.none()
 
-    def create_from(self, cleaned: Cleaned, *, source: Source, origin: str = "") -> Document:
-        """A new document with `cleaned` as its first revision."""
-        with transaction.atomic():
-            site = site_of(origin, cleaned.metadata.source_site)
-            document = self.create(origin=origin_key(origin), site=site)
+    def create_from(
+        self, cleaned: Cleaned, *, source: Source, origin: str = "", site: str = ""
+    ) -> Document:
+        """A new document with `cleaned` as its first revision.
+
+        `site` (an import batch's source site) names the site when the origin is no URL.
+        Inside a caller's transaction it adds no savepoint (two round trips fewer per
+        imported page); an error rolls the caller's transaction back.
+        """
+        with transaction.atomic(savepoint=False):
+            document = self.create(
+                origin=origin_key(origin),
+                site=site_of(origin, site or cleaned.metadata.source_site),
+                source_site=site[:200],
+            )
             document.add_revision(cleaned, source=source)
         return document
 
@@ -231,8 +260,9 @@ class Document(models.Model):
         """Write `cleaned` as the next revision and make it current.
 
         Returns None, writing nothing, when the text and blocks equal the current ones.
+        Inside a caller's transaction it adds no savepoint; an error rolls that back.
         """
-        with transaction.atomic():
+        with transaction.atomic(savepoint=False):
             current = None
             if self.current_revision_id:
                 # Lock the row so two imports of one origin cannot both write revision n+1.
@@ -389,3 +419,437 @@ class Revision(models.Model):
         if cursor < end:
             segments.append(Segment(self.text[cursor:end]))
         return RenderedBlock(block["kind"], start, end, segments, block.get("attrs", {}))
+
+
+# Bulk import: batches and their items, near-duplicate sketches, review and merges --------
+
+
+class ItemStatus(models.TextChoices):
+    PENDING = "pending", "pending"
+    CREATED = "created", "created"
+    UPDATED = "updated", "updated (new revision)"
+    DUPLICATE = "duplicate", "duplicate"
+    REJECTED = "rejected", "rejected"
+    FAILED = "failed", "failed (retryable)"
+
+
+FINISHED_STATUSES = [status for status in ItemStatus.values if status != ItemStatus.PENDING]
+# Live progress: the rate is measured over the items finished in this recent window.
+RATE_WINDOW = timedelta(seconds=60)
+
+
+@dataclass(frozen=True)
+class Progress:
+    total: int
+    counts: dict[str, int]
+    rate: float  # items per second, recently
+    finished: bool
+    stalled: bool
+
+    @property
+    def done(self) -> int:
+        return self.total - self.counts.get(ItemStatus.PENDING, 0)
+
+    @property
+    def eta_seconds(self) -> float | None:
+        remaining = self.total - self.done
+        if self.finished or not remaining:
+            return 0.0
+        return remaining / self.rate if self.rate else None
+
+    def as_json(self) -> dict:
+        return {
+            "total": self.total,
+            "done": self.done,
+            "counts": self.counts,
+            "rate": round(self.rate, 2),
+            "eta_seconds": None if self.eta_seconds is None else round(self.eta_seconds),
+            "finished": self.finished,
+            "stalled": self.stalled,
+        }
+
+
+class ImportBatchQuerySet(models.QuerySet):
+    def unfinished(self):
+        return self.filter(finished_at__isnull=True)
+
+
+class ImportBatch(models.Model):
+    """One import run: uploaded files or command-line paths, each member an ImportItem.
+
+    A worker holds a batch by its lease (`worker`, refreshed in `heartbeat_at`); a batch
+    whose heartbeat is older than PIZHU_IMPORT_STALE_SECONDS may be claimed by another
+    worker, which goes on with the items still pending.
+    """
+
+    class Via(models.TextChoices):
+        ADMIN = "admin", "admin upload"
+        COMMAND = "command", "import_documents"
+
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    via = models.CharField(max_length=16, choices=Via.choices, default=Via.ADMIN)
+    source_site = models.CharField(
+        max_length=200, blank=True, help_text="Site of pages whose origin is not a URL."
+    )
+    tags = models.JSONField(default=list, blank=True, help_text="Added to every new document.")
+    total = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    worker = models.CharField(max_length=100, blank=True, help_text="The worker holding it.")
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ImportBatchQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "import batches"
+
+    def __str__(self) -> str:
+        return f"Import {self.pk} ({self.total} items)"
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:library_importbatch_change", args=[self.pk])
+
+    @property
+    def stale_after(self) -> timedelta:
+        return timedelta(seconds=settings.PIZHU_IMPORT_STALE_SECONDS)
+
+    def progress(self) -> Progress:
+        now = timezone.now()
+        counts = self.items.aggregate(
+            **{status: Count("pk", filter=Q(status=status)) for status in ItemStatus.values},
+            recent=Count("pk", filter=Q(finished_at__gte=now - RATE_WINDOW)),
+        )
+        recent = counts.pop("recent")
+        finished = self.finished_at is not None
+        if finished and self.started_at:
+            seconds = (self.finished_at - self.started_at).total_seconds()
+            done = sum(counts[status] for status in FINISHED_STATUSES)
+            rate = done / seconds if seconds > 0 else 0.0
+        else:
+            began = self.started_at or self.created_at
+            window = min(RATE_WINDOW.total_seconds(), (now - began).total_seconds())
+            rate = recent / window if window > 0 else 0.0
+        stalled = not finished and (
+            self.heartbeat_at is None or self.heartbeat_at < now - self.stale_after
+        )
+        return Progress(self.total, counts, rate, finished, stalled and counts["pending"] > 0)
+
+    def claim(self, worker: str) -> bool:
+        """Take the lease for `worker` unless another worker holds it and is alive."""
+        now = timezone.now()
+        held_elsewhere = (
+            ~Q(worker="") & ~Q(worker=worker) & Q(heartbeat_at__gte=now - self.stale_after)
+        )
+        claimed = (
+            ImportBatch.objects.filter(pk=self.pk, finished_at__isnull=True)
+            .exclude(held_elsewhere)
+            .update(worker=worker, heartbeat_at=now, started_at=Coalesce("started_at", now))
+        )
+        self.refresh_from_db(fields=["worker", "heartbeat_at", "started_at"])
+        return claimed == 1
+
+    def beat(self, worker: str) -> bool:
+        """Refresh the lease; False when another worker has taken the batch over."""
+        return bool(
+            ImportBatch.objects.filter(pk=self.pk, worker=worker).update(
+                heartbeat_at=timezone.now()
+            )
+        )
+
+    def finish(self, worker: str = "") -> bool:
+        """Mark the batch finished (and free its lease) once no item is pending."""
+        if self.items.filter(status=ItemStatus.PENDING).exists():
+            if worker:
+                ImportBatch.objects.filter(pk=self.pk, worker=worker).update(worker="")
+            return False
+        now = timezone.now()
+        ImportBatch.objects.filter(pk=self.pk, finished_at__isnull=True).update(
+            finished_at=now, worker="", started_at=Coalesce("started_at", now)
+        )
+        self.refresh_from_db(fields=["finished_at", "worker", "started_at"])
+        return True
+
+    def retry_failed(self) -> int:
+        """Put failed items back in the queue; returns how many."""
+        with transaction.atomic():
+            count = self.items.filter(status=ItemStatus.FAILED).update(
+                status=ItemStatus.PENDING, reason="", finished_at=None
+            )
+            if count:
+                ImportBatch.objects.filter(pk=self.pk).update(finished_at=None)
+        self.refresh_from_db(fields=["finished_at"])
+        return count
+
+    def report(self) -> dict:
+        """The public report shape: `{"counts": {...}, "items": [{name, status, ...}]}`."""
+        counts = {
+            status: n for status, n in self.progress().counts.items() if n or status != "pending"
+        }
+        items = [item.as_json() for item in self.items.order_by("position").iterator(2000)]
+        return {"batch": self.pk, "counts": counts, "items": items}
+
+
+class ImportItem(models.Model):
+    """One file of a batch (an archive's members count one each) and what became of it."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveIntegerField()
+    name = models.CharField(max_length=500, help_text="File name or archive member name.")
+    origin = models.CharField(max_length=1000, blank=True)
+    # The raw bytes are stored when the batch is taken in, before any cleaning.
+    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT)
+    status = models.CharField(max_length=16, choices=ItemStatus.choices, default=ItemStatus.PENDING)
+    reason = models.TextField(blank=True)
+    document = models.ForeignKey(
+        Document, null=True, blank=True, on_delete=models.SET_NULL, related_name="import_items"
+    )
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["batch", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "position"], name="unique_item_position")
+        ]
+        indexes = [models.Index(fields=["batch", "status"], name="import_item_batch_status")]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.status}"
+
+    def as_json(self) -> dict:
+        return {
+            "name": self.name,
+            "status": self.status,
+            "reason": self.reason,
+            "document": self.document_id,
+        }
+
+
+class SketchQuerySet(models.QuerySet):
+    def store(self, entries: list[tuple[int, int | None, tuple | None]]) -> None:
+        """Keep sketches and their band keys: `(document id, revision id, values)` each.
+
+        Replaces what the documents had; values of None (text too short) store nothing.
+        """
+        self.filter(document_id__in=[pk for pk, _, _ in entries]).delete()
+        self.bulk_create(
+            Sketch(
+                document_id=pk,
+                revision_id=revision,
+                values=list(values),
+                **dict(zip(BAND_FIELDS, minhash.band_keys(values), strict=True)),
+            )
+            for pk, revision, values in entries
+            if values
+        )
+
+    def similar(
+        self, sketches: dict[int, tuple[int, ...]], *, limit: int = 5
+    ) -> dict[int, list[tuple[int, float]]]:
+        """For each document's sketch, the others at least THRESHOLD similar: (id, score).
+
+        One query finds the candidates of all of them: the sketches sharing any band key
+        (each band column is indexed); best matches first.
+        """
+        keys = {pk: minhash.band_keys(values) for pk, values in sketches.items()}
+        wanted = [{band[i] for band in keys.values()} for i in range(minhash.BANDS)]
+        shares_a_band = Q()
+        for field, band_keys in zip(BAND_FIELDS, wanted, strict=True):
+            shares_a_band |= Q(**{f"{field}__in": band_keys})
+        rows = (
+            self.filter(shares_a_band).order_by().values_list("document_id", "values", *BAND_FIELDS)
+        )
+        found: dict[int, list[tuple[int, float]]] = {pk: [] for pk in sketches}
+        for other, stored, *other_keys in rows:
+            for pk, band in keys.items():
+                if other != pk and any(map(operator.eq, band, other_keys)):
+                    score = minhash.similarity(sketches[pk], stored)
+                    if score >= minhash.THRESHOLD:
+                        found[pk].append((other, score))
+        return {
+            pk: sorted(pairs, key=lambda pair: (-pair[1], pair[0]))[:limit]
+            for pk, pairs in found.items()
+        }
+
+
+BAND_FIELDS = [f"band{i}" for i in range(minhash.BANDS)]
+
+
+class Sketch(models.Model):
+    """A document's MinHash sketch on folded text (see library/similarity.py).
+
+    The band keys are columns, each indexed: documents sharing any one are candidates.
+    """
+
+    document = models.OneToOneField(
+        Document, primary_key=True, on_delete=models.CASCADE, related_name="sketch"
+    )
+    # The revision sketched: a sketch of an older revision is out of date.
+    revision = models.ForeignKey(Revision, null=True, on_delete=models.SET_NULL, related_name="+")
+    values = models.JSONField()
+    band0 = models.BigIntegerField(db_index=True)
+    band1 = models.BigIntegerField(db_index=True)
+    band2 = models.BigIntegerField(db_index=True)
+    band3 = models.BigIntegerField(db_index=True)
+    band4 = models.BigIntegerField(db_index=True)
+    band5 = models.BigIntegerField(db_index=True)
+    band6 = models.BigIntegerField(db_index=True)
+    band7 = models.BigIntegerField(db_index=True)
+    band8 = models.BigIntegerField(db_index=True)
+    band9 = models.BigIntegerField(db_index=True)
+    band10 = models.BigIntegerField(db_index=True)
+    band11 = models.BigIntegerField(db_index=True)
+    band12 = models.BigIntegerField(db_index=True)
+    band13 = models.BigIntegerField(db_index=True)
+    band14 = models.BigIntegerField(db_index=True)
+    band15 = models.BigIntegerField(db_index=True)
+
+    objects = SketchQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"sketch of {self.document_id}"
+
+
+class MergeRefused(Exception):
+    """A merge would lose something (e.g. readers' highlights); `str(error)` says what."""
+
+
+class NearDuplicateQuerySet(models.QuerySet):
+    def to_review(self):
+        return self.filter(decision=NearDuplicate.Decision.OPEN)
+
+    def record(self, document: Document, found: list[tuple[int, float]]) -> list[NearDuplicate]:
+        """Note `document` as a near-duplicate of each earlier document in `found`."""
+        known = set(self.filter(document=document).values_list("original_id", flat=True)) | set(
+            self.filter(original=document).values_list("document_id", flat=True)
+        )
+        rows = [
+            NearDuplicate(document=document, original_id=original, similarity=score)
+            for original, score in found
+            if original not in known
+        ]
+        return self.bulk_create(rows)
+
+
+class NearDuplicate(models.Model):
+    """A later document that reads like an earlier one: an admin merges them or keeps both."""
+
+    class Decision(models.TextChoices):
+        OPEN = "open", "to review"
+        KEPT = "kept", "kept apart"
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="near_duplicates")
+    original = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="+")
+    similarity = models.FloatField(help_text="Estimated share of shared folded 4-grams.")
+    found_at = models.DateTimeField(default=timezone.now, editable=False)
+    decision = models.CharField(
+        max_length=8, choices=Decision.choices, default=Decision.OPEN, db_index=True
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NearDuplicateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-found_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "original"], name="unique_near_duplicate")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document} ≈ {self.original}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:library_nearduplicate_change", args=[self.pk])
+
+    def keep_apart(self, user) -> None:
+        self.decision = self.Decision.KEPT
+        self.decided_by = user
+        self.decided_at = timezone.now()
+        self.save(update_fields=["decision", "decided_by", "decided_at"])
+
+    def merge(self, *, keep: Document, user) -> DocumentMerge:
+        """Fold the other document of the pair into `keep`, which stays.
+
+        The retired document's tags move over, its origin and raw bytes are remembered so
+        re-importing them reports a duplicate of `keep`, and its revisions go. Refused
+        when other apps hold objects on it (readers' highlights), which would be lost.
+        """
+        if keep.pk not in (self.document_id, self.original_id):
+            raise ValueError("keep one of the pair")
+        retire = self.original if keep.pk == self.document_id else self.document
+        if held := dependents(retire):
+            raise MergeRefused(f"“{retire}” has {held}, which merging would delete")
+        with transaction.atomic():
+            merge = DocumentMerge.objects.create(
+                document=keep,
+                title=str(retire)[:500],
+                origin=retire.origin,
+                similarity=self.similarity,
+                merged_by=user,
+            )
+            merge.sources.set(Source.objects.filter(revision__document=retire).distinct())
+            keep.tags.add(*retire.tags.all())
+            ImportItem.objects.filter(document=retire).update(document=keep)
+            DocumentMerge.objects.filter(document=retire).update(document=keep)
+            retire.delete()
+        return merge
+
+
+def dependents(document: Document) -> str:
+    """What deleting `document` would take along from other apps, e.g. "2 highlights"."""
+    from django.contrib.admin.utils import NestedObjects
+
+    collector = NestedObjects(using=router.db_for_write(Document))
+    collector.collect([document])
+    held = [
+        f"{len(objects)} {model._meta.verbose_name_plural}"
+        for model, objects in collector.model_objs.items()
+        if model._meta.app_label not in {"library", "taggit"} and objects
+    ]
+    return ", ".join(held)
+
+
+class DocumentMerge(models.Model):
+    """A document folded into another after near-duplicate review.
+
+    Its origin and raw bytes now stand for the kept document, so importing them again
+    reports a duplicate instead of bringing the retired copy back.
+    """
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="merges")
+    title = models.CharField(max_length=500, help_text="Title of the retired document.")
+    origin = models.CharField(max_length=1000, blank=True, db_index=True)
+    sources = models.ManyToManyField(Source, related_name="+", blank=True)
+    similarity = models.FloatField(null=True, blank=True)
+    merged_at = models.DateTimeField(default=timezone.now, editable=False)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        ordering = ["-merged_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"“{self.title}” merged into {self.document}"
+
+
+# Derived data about documents lives in its own modules; importing them here registers
+# their models with the app.
+from .entities import (  # noqa: E402, F401
+    Alias,
+    DocumentEntity,
+    DocumentTheme,
+    Entity,
+    Mention,
+    Theme,
+    ThemePassage,
+)
+from .indexing import IndexedDocument  # noqa: E402, F401
+from .related import DocumentTerm, RelatedDocument, Term  # noqa: E402, F401
+from .search import SearchPart  # noqa: E402, F401

@@ -85,6 +85,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "library.context_processors.accounts",
+                "annotations.context_processors.reading",
             ],
         },
     },
@@ -163,7 +165,17 @@ PIZHU_MAX_IMPORT_BYTES = env_int("PIZHU_MAX_IMPORT_BYTES", 10 * 1024 * 1024)
 
 # Called with the document after each new revision (dotted paths; keeps library free of
 # imports from the apps that react to revisions).
-PIZHU_AFTER_REVISION = ["annotations.models.reanchor_document"]
+PIZHU_AFTER_REVISION = ["annotations.models.reanchor_document", "library.indexing.index_document"]
+# Called by the reading page with (request, document, revision); each returns extra
+# context (the reader's highlights, preferences and display script).
+PIZHU_READING_LAYERS = [
+    "annotations.reading.layer",
+    "library.connections.layer",
+    "annotations.connections.layer",
+]
+
+# Whether anyone may create an account at /accounts/signup/ (else admins create them).
+PIZHU_ALLOW_SIGNUP = env_bool("PIZHU_ALLOW_SIGNUP", False)
 
 LOGGING = {
     "version": 1,
@@ -171,3 +183,26 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# Bulk import (library/importing.py, library/archives.py): background tasks run by
+# `manage.py run_worker` from a queue kept in the database (django-tasks).
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# One multipart request: total bytes and number of files (Django's own default is 100).
+PIZHU_MAX_UPLOAD_BYTES = env_int("PIZHU_MAX_UPLOAD_BYTES", 512 * 1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FILES = env_int("PIZHU_MAX_UPLOAD_FILES", 2000)
+FILE_UPLOAD_HANDLERS = [
+    "library.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Zip archives: members, bytes once unpacked (all members together) and the largest
+# compression ratio a member may have (zip bombs); a member's own cap is
+# PIZHU_MAX_IMPORT_BYTES.
+PIZHU_ARCHIVE_MAX_MEMBERS = env_int("PIZHU_ARCHIVE_MAX_MEMBERS", 20_000)
+PIZHU_ARCHIVE_MAX_BYTES = env_int("PIZHU_ARCHIVE_MAX_BYTES", 2 * 1024 * 1024 * 1024)
+PIZHU_ARCHIVE_MAX_RATIO = env_int("PIZHU_ARCHIVE_MAX_RATIO", 100)
+# Uploads of up to this many items are imported during the request; larger batches go
+# to the worker. A batch whose worker sent no heartbeat for this long is resumed.
+PIZHU_IMPORT_INLINE_ITEMS = env_int("PIZHU_IMPORT_INLINE_ITEMS", 20)
+PIZHU_IMPORT_STALE_SECONDS = env_int("PIZHU_IMPORT_STALE_SECONDS", 60)

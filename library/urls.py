@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import accounts, views
 
 library_patterns = [
     path("", views.document_list, name="document-list"),
@@ -12,6 +12,7 @@ library_patterns = [
 urlpatterns = [
     path("", include((library_patterns, "library"))),
     path("", include("annotations.urls")),
+    path("accounts/signup/", accounts.signup, name="signup"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

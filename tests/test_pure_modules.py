@@ -5,6 +5,8 @@ import sys
 
 PURE_MODULES = [
     "library.mentions",
+    "library.terms",
+    "library.analysis",
     "library.cleaning",
     "library.cleaning.__main__",
     "library.chinese",

@@ -216,3 +216,44 @@ def test_reanchor_document_serves_as_the_after_revision_hook(alice, settings):
     document.after_revision()
     highlight.refresh_from_db()
     assert (highlight.state, highlight.revision) == ("moved", document.current_revision)
+
+
+# --- what the reading page shows ---------------------------------------------------
+
+
+def test_to_dict_carries_the_note_rendered_safely(alice):
+    highlight = make_highlight(alice, note="**粗** <script>x</script>")
+    data = highlight.to_dict()
+    assert data["note_html"].startswith("<p><strong>粗</strong>")
+    assert "<script" not in data["note_html"]
+    (row,) = Highlight.objects.filter(pk=highlight.pk).for_reader()
+    assert row == {name: data[name] for name in row}
+
+
+def test_note_html_is_read_only_in_the_api(client, alice):
+    from .api import detail_url, send
+
+    highlight = make_highlight(alice)
+    client.force_login(alice)
+    response = send(client, "PATCH", detail_url(highlight), {"version": 1, "note_html": "<b>"})
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"note_html": ["This field is read-only."]}
+
+
+def test_preferences_default_until_changed(alice):
+    from annotations.models import ReadingPreferences
+
+    preferences = ReadingPreferences.objects.for_user(alice)
+    assert preferences.to_dict() == {"script": "original", "theme": "auto", "text_size": 100}
+    assert not ReadingPreferences.objects.exists()
+    preferences.change(script="hant-hk")
+    assert ReadingPreferences.objects.for_user(alice).script == "hant-hk"
+
+
+def test_progress_is_one_row_per_reader_and_document(alice):
+    from annotations.models import ReadingProgress
+
+    document = make_document()
+    ReadingProgress.objects.record(alice, document, offset=5, fraction=0.2)
+    ReadingProgress.objects.record(alice, document, offset=9, fraction=0.4)
+    assert ReadingProgress.objects.get().offset == 9

@@ -43,9 +43,53 @@ def chromium():
         browser.close()
 
 
+def tracked(page):
+    """Count the page's requests in flight, so a test can end when the server is idle."""
+    page.in_flight = set()
+    page.on("request", lambda request: page.in_flight.add(request))
+    page.on("requestfinished", lambda request: page.in_flight.discard(request))
+    page.on("requestfailed", lambda request: page.in_flight.discard(request))
+    return page
+
+
+def settle(page, timeout: float = 5.0) -> None:
+    """Leave the page (its pagehide handlers send what they still hold) and wait until
+    every request has been answered: the live server must be idle before the test
+    database is flushed."""
+    import time
+
+    page.goto("about:blank")
+    deadline = time.monotonic() + timeout
+    while page.in_flight and time.monotonic() < deadline:
+        page.wait_for_timeout(20)
+
+
 @pytest.fixture
 def page(chromium):
     context = chromium.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
+    page = tracked(context.new_page())
     yield page
+    settle(page)
     context.close()
+
+
+@pytest.fixture
+def phone(chromium):
+    """A phone-sized page with a touch screen (390×844, as scripts/screenshots.py)."""
+    context = chromium.new_context(
+        viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True
+    )
+    page = tracked(context.new_page())
+    yield page
+    settle(page)
+    context.close()
+
+
+def log_in(page, live_server, user):
+    """Give the page's browser a session for `user`, as logging in would."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies["sessionid"]
+    page.context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_server.url}])

@@ -2,7 +2,7 @@
 
 import pytest
 
-from library.chinese import detect_language, detect_script
+from library.chinese import detect_language, detect_script, folded_with_offsets
 
 
 @pytest.mark.parametrize(
@@ -35,3 +35,20 @@ def test_a_few_simplified_spam_lines_do_not_make_a_traditional_article_mixed():
 )
 def test_it_guesses_the_language(text, language):
     assert detect_language(text) == language
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "奧特曼說，ＡＩ很重要。",
+        "他说……然后ﬁnally来了",
+        "Straße 和 ＧＰＵ",
+        "ｶﾞｷﾞ and e\u0301 and 한글 ᄀ\u1161",
+        "😀 𠀀 astral",
+    ],
+)
+def test_folding_with_offsets_is_the_same_on_the_fast_and_the_slow_path(text):
+    folded, offsets = folded_with_offsets(text)
+    slow = [("".join(folded_with_offsets(char)[0]), i) for i, char in enumerate(text)]
+    assert folded == "".join(piece for piece, _ in slow)
+    assert offsets == [i for piece, i in slow for _ in piece]

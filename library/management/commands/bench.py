@@ -7,6 +7,9 @@ from django.utils.module_loading import import_string
 # here by dotted path, so `library` needs no import of `annotations`.
 BENCHMARKS = {
     "cleaning": "library.benchmarks.cleaning",
+    "reading": "annotations.benchmarks.reading",
+    "import": "library.benchmarks.import_",
+    "search": "library.bench_search.search",
 }
 
 
