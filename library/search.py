@@ -10,12 +10,13 @@ kept in step by triggers); on PostgreSQL the columns are tsvectors ('simple'
 configuration: our tokens go in as words and come out unchanged) with GIN indexes.
 Both are created by migration 0004.
 
-A query matches a document when every term does (in any of its parts, so terms may sit
-far apart); a term naming an entity (奥特曼, Altman) also matches every document that
-mentions the entity under any alias. Ranking is in tiers, newest first within a tier:
-the title holds the query as a phrase (8), the title holds every term (4), the reader's
-own highlights, notes or tags match (2), the text holds the query as typed or names the
-entity often (1).
+A query matches a document when every term does (plain terms are looked up together,
+within one part: in an article of more than 16,000 tokens they must stand that close);
+a term naming an entity (奥特曼, Altman) matches every document that mentions the entity
+under any alias. Results come in ranks, newest first within a rank, and a result's score
+is its rank: the title holds the query as a phrase (8), the title holds every term (4),
+the reader's own highlights, notes or tags match (2), the text holds the query as typed
+or names the entity three times or more (1), any other match (0).
 """
 
 from __future__ import annotations
@@ -48,10 +49,10 @@ FTS_TABLE = "library_searchpart_fts"
 # A document naming a queried entity this often is about it (tier 1).
 ABOUT_MENTIONS = 3
 
-TIER_TITLE_PHRASE = 8
-TIER_TITLE_TERMS = 4
-TIER_MINE = 2
-TIER_TEXT = 1
+TIER_TITLE_PHRASE = 8.0
+TIER_TITLE_TERMS = 4.0
+TIER_MINE = 2.0
+TIER_TEXT = 1.0
 
 
 class TermsField(models.TextField):
@@ -531,7 +532,7 @@ def search(
             skip = max(0, skip - in_band)
         else:
             skip = 0
-        hits.extend(Hit(pk, band.score) for pk in shown)
+        hits.extend(Hit(pk, float(band.score)) for pk in shown)
         need -= len(shown)
         if band.condition is not None:
             above.append(band.condition)
