@@ -1,6 +1,7 @@
 """Finding one's way across the library: search, theme pages, entity pages, suggested
 highlights, and the links notes make. Every highlight shown goes through
-`Highlight.objects.visible_to(user)`."""
+`Highlight.objects.visible_to(user)` (the reader's own and those shared with them);
+"mine" filters and counts go through `owned_by(user)`."""
 
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ from .forms import SearchForm
 from .models import Highlight, with_tag_names
 from .reading import preferences_for
 from .suggestions import DismissedSuggestion
+from .tags import tag_key
 
 PAGE_SIZE = 20
 HIGHLIGHTS_PER_DOCUMENT = 20
@@ -126,12 +128,14 @@ def search(request):
     if until := filters.get("until"):
         documents = documents.filter(published_at__date__lte=until)
         filtered = True
-    own = Highlight.objects.visible_to(user).filter(user=user)
+    own = Highlight.objects.owned_by(user)
     if filters.get("mine"):
         documents = documents.filter(pk__in=own.values("document_id"))
         filtered = True
     query = parse_query(text)
-    mine_matching = own.matching(query.needles) if query else own.none()
+    # The reader's own highlights and those shared with them (shown with the author).
+    visible = Highlight.objects.visible_to(user)
+    mine_matching = visible.matching(query.needles) if query else visible.none()
     mine_ids = list(
         mine_matching.order_by().values_list("document_id", flat=True).distinct()[:1000]
     )
@@ -181,7 +185,8 @@ def attach_own_highlights(results, matching, query, script: str) -> None:
         return
     ids = [result.document.pk for result in results]
     by_document: dict[int, list] = {}
-    for highlight in with_tag_names(matching.filter(document_id__in=ids).order_by("start")[:200]):
+    in_results = matching.filter(document_id__in=ids).select_related("user").order_by("start")
+    for highlight in with_tag_names(in_results[:200]):
         by_document.setdefault(highlight.document_id, []).append(highlight)
     for result in results:
         result.own = by_document.get(result.document.pk, [])[:3]
@@ -200,12 +205,15 @@ def theme_list(request):
     themes = Theme.objects.annotate(
         documents=Count("document_scores", filter=Q(document_scores__hits__gte=ABOUT_HITS))
     )
-    counts = dict(
-        Highlight.objects.visible_to(request.user)
-        .filter(tags__name__in=[t.name for t in Theme.objects.all()])
-        .values_list("tags__name")
+    # Counted by canonical tag key, so a tag first spelled "Safety" counts for "safety".
+    names = {tag_key(theme.name): theme.name for theme in Theme.objects.all()}
+    by_key = (
+        Highlight.objects.owned_by(request.user)
+        .filter(tags__canonical__key__in=names)
+        .values_list("tags__canonical__key")
         .annotate(n=Count("pk"))
     )
+    counts = {names[key]: n for key, n in by_key}
     return render(
         request,
         "annotations/theme_list.html",
@@ -227,7 +235,11 @@ def theme_detail(request, name: str):
         query = request.GET.urlencode()
         return redirect(f"{target}?{query}" if query else target)
     script = preferences_for(request).script
-    highlights = Highlight.objects.visible_to(request.user).filter(tags__name=theme.name)
+    highlights = Highlight.objects.visible_to(request.user).filter(
+        tags__canonical__key=tag_key(theme.name)
+    )
+    # Others' orphans are for their owners to place again.
+    highlights = highlights.filter(Q(user=request.user) | ~Q(state="orphaned"))
     facet_source = highlights
     entity = None
     if slug := request.GET.get("entity"):
@@ -255,7 +267,18 @@ def theme_detail(request, name: str):
     in_page = (
         highlights.filter(document_id__in=[g["document_id"] for g in page_groups])
         .order_by("document_id", "start", "pk")
-        .only("pk", "document_id", "exact", "note", "start", "state")
+        .select_related("user")
+        .only(
+            "pk",
+            "document_id",
+            "exact",
+            "note",
+            "start",
+            "state",
+            "user__username",
+            "user__first_name",
+            "user__last_name",
+        )
     )
     by_document: dict[int, list] = {}
     for highlight in in_page:

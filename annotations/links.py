@@ -6,7 +6,8 @@ or a document or highlight by pasting its Pizhu URL (`/documents/12/`,
 `https://pizhu.example/documents/12/#highlight-34`). `Highlight.index()` records them
 after every change to a note. The target's page shows "linked from" with the linking
 passage; every read goes through `Highlight.objects.visible_to(user)`, so a private note
-is never shown, counted or hinted at to anyone but its owner.
+is never shown, counted or hinted at to anyone but its owner, and a shared one only to
+those it is shared with (with its author's name).
 """
 
 from __future__ import annotations
@@ -143,7 +144,7 @@ class NoteLinkQuerySet(models.QuerySet):
             self.filter(pointing)
             .filter(source__in=Highlight.objects.visible_to(user))
             .exclude(source__document=document, target__isnull=True)
-            .select_related("source__document", "target")
+            .select_related("source__document", "source__user", "target")
             .order_by("-source__updated", "-pk")
         )
 

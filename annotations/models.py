@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from operator import attrgetter
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
@@ -43,25 +41,11 @@ class Stale(Exception):
         self.current = current
 
 
-def find_tag(name: str) -> Tag | None:
-    """The existing tag spelled `name` (normalised) in any case: "Safety" finds "safety".
+# --- Tag names (owned by the hardening work; issue 7): see annotations/tags.py --------
+# One canonical key per tag (NFKC, Simplified, casefold), the first spelling displayed.
+from .tags import TagKey, find_tag, tag_key, tags_named  # noqa: E402, F401
 
-    Compares casefolded names in Python, since SQLite's iexact only folds ASCII.
-    """
-    key = name.casefold()
-    spellings = {name, name.lower(), name.upper(), name.title(), key}
-    candidates = Tag.objects.filter(Q(name__iexact=name) | Q(name__in=spellings))
-    matches = [tag for tag in candidates if tag.name.casefold() == key]
-    return min(matches, key=attrgetter("pk"), default=None)
-
-
-def tags_named(names: list[str]) -> list[Tag]:
-    """The tags for `names` (normalised), created when new with the spelling given.
-
-    A theme's label in either script stands for the theme: 規模化 and 规模化 are "scaling".
-    """
-    names = CuratedTheme.objects.canonical(names)
-    return [find_tag(name) or Tag.objects.get_or_create(name=name)[0] for name in names]
+# --- end of tag names ------------------------------------------------------------------
 
 
 def theme_tags() -> dict[str, str]:
@@ -100,12 +84,37 @@ def check_placement(
     return selector
 
 
+class Sharing(models.TextChoices):
+    PRIVATE = "private", "仅自己 Private"
+    GROUP = "group", "小组 Group"
+    LIBRARY = "library", "全馆 Library"
+
+
 class HighlightQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """The one read path: a reader sees their own highlights (sharing comes later)."""
+        """The one read path: the reader's own highlights, those shared with the whole
+        library, and those shared with a group the reader belongs to — as of this query,
+        so a revoked share or a left group hides at once. Anonymous visitors see none."""
+        if not user.is_authenticated:
+            return self.none()
+        groups = Membership.objects.filter(user=user).values("group_id")
+        return self.filter(
+            Q(user=user) | Q(sharing=Sharing.LIBRARY) | Q(sharing=Sharing.GROUP, group__in=groups)
+        )
+
+    def owned_by(self, user):
+        """The reader's own highlights: every write path starts here."""
         if not user.is_authenticated:
             return self.none()
         return self.filter(user=user)
+
+    def shared_with(self, user):
+        """Others' highlights the reader may see (visible_to less their own)."""
+        return self.visible_to(user).exclude(user=user)
+
+    def shared_in(self, group):
+        """The highlights shared with `group` (the caller checks membership)."""
+        return self.filter(sharing=Sharing.GROUP, group=group)
 
     def for_document(self, document):
         return self.filter(document=document)
@@ -147,22 +156,47 @@ class HighlightQuerySet(models.QuerySet):
             .order_by("title", "pk")
         )
 
-    def for_reader(self) -> list[dict]:
+    def for_reader(self, viewer=None) -> list[dict]:
         """What the reading page's script needs of each highlight, in document order.
 
         Plain rows, not model instances (a page may hold a thousand highlights): `id`,
-        `start`, `end`, `exact`, `note`, `note_html`, `tags`, `state`, `version`, the
-        same values as in `Highlight.to_dict`.
+        `start`, `end`, `exact`, `note`, `note_html`, `tags`, `state`, `version`,
+        `sharing`, `group`, `author` (the same values as in `Highlight.to_dict`), `mine`
+        (whether `viewer` owns it) and its `replies` (`Reply.to_dict`). Three queries.
         """
         rows = list(
             self.in_document_order().values(
-                "id", "start", "end", "exact", "note", "state", "version"
+                "id",
+                "start",
+                "end",
+                "exact",
+                "note",
+                "state",
+                "version",
+                "sharing",
+                "group",
+                "user_id",
+                "user__username",
+                "user__first_name",
+                "user__last_name",
             )
         )
         names = _tag_names(self.values("pk")) if rows else {}
+        replies: dict[int, list[dict]] = {}
+        if rows:
+            thread = Reply.objects.filter(highlight__in=self.values("pk")).thread_rows(viewer)
+            for reply in thread:
+                replies.setdefault(reply["highlight"], []).append(reply)
+        viewer_id = viewer.pk if viewer is not None else None
         for row in rows:
+            owner = row.pop("user_id")
+            first, last = row.pop("user__first_name"), row.pop("user__last_name")
+            username = row.pop("user__username")
+            row["author"] = f"{first} {last}".strip() or username
+            row["mine"] = owner == viewer_id
             row["note_html"] = str(render_note(row["note"]))
             row["tags"] = names.get(row["id"], [])
+            row["replies"] = replies.get(row["id"], [])
         return rows
 
     def for_page(self):
@@ -174,9 +208,13 @@ class HighlightQuerySet(models.QuerySet):
     ) -> Highlight:
         """A new highlight of `text[start:end]` of the document's current revision.
 
-        `fields` may carry `prefix`/`suffix` (checked against the text), `note` and
-        `tags` (normalised names). Raises ValidationError for a wrong placement.
+        `fields` may carry `prefix`/`suffix` (checked against the text), `note`, `tags`
+        (normalised names) and `sharing` with `group` (as `Highlight.share`). Raises
+        ValidationError for a wrong placement or sharing, TypeError for another field.
         """
+        unknown = fields.keys() - {"prefix", "suffix", "note", "tags", "sharing", "group"}
+        if unknown:
+            raise TypeError(f"create_on() got unexpected fields: {', '.join(sorted(unknown))}")
         revision = document.current_revision
         if revision is None:
             raise ValidationError({"document": ["This document has no text yet."]})
@@ -190,6 +228,9 @@ class HighlightQuerySet(models.QuerySet):
                 note=fields.get("note", ""),
                 **Highlight.placed_at(revision, selector),
             )
+            if "sharing" in fields:
+                highlight.share(fields["sharing"], fields.get("group"))
+                highlight.save(update_fields=["sharing", "group"])
             highlight.tags.set(tags_named(fields.get("tags", [])))
             highlight.index()
         return highlight
@@ -254,6 +295,20 @@ def with_tag_names(highlights) -> list[Highlight]:
     return highlights
 
 
+def with_replies(highlights: list[Highlight], viewer) -> list[Highlight]:
+    """The highlights, each with `thread`: its replies in order, each with `mine` set for
+    `viewer`, in one query."""
+    threads: dict[int, list[Reply]] = {}
+    if highlights:
+        ids = [highlight.pk for highlight in highlights]
+        for reply in Reply.objects.filter(highlight__in=ids).in_thread_order():
+            reply.mine = reply.user_id == viewer.pk
+            threads.setdefault(reply.highlight_id, []).append(reply)
+    for highlight in highlights:
+        highlight.thread = threads.get(highlight.pk, [])
+    return highlights
+
+
 def _write(highlights: list[Highlight], names: list[str]) -> None:
     """Save these fields of many highlights in one executemany.
 
@@ -274,6 +329,15 @@ def _write(highlights: list[Highlight], names: list[str]) -> None:
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
+
+
+def make_private(collector, field, sub_objs, using):
+    """on_delete for `Highlight.group`: a deleted group's shares become private.
+
+    SET_NULL would write `group` alone and break the check constraint that ties it to
+    `sharing`; one UPDATE of both keeps every row valid.
+    """
+    sub_objs.update(sharing=Sharing.PRIVATE, group=None)
 
 
 class TaggedHighlight(TaggedItemBase):
@@ -307,16 +371,40 @@ class Highlight(models.Model):
     created = models.DateTimeField(default=timezone.now, editable=False)
     updated = models.DateTimeField(default=timezone.now)
 
+    sharing = models.CharField(max_length=8, choices=Sharing.choices, default=Sharing.PRIVATE)
+    # Set exactly when shared with a group, one the owner belongs to (`edit` checks it;
+    # leaving or deleting the group makes the highlight private again).
+    group = models.ForeignKey(
+        "ReadingGroup",
+        on_delete=make_private,
+        null=True,
+        blank=True,
+        related_name="highlights",
+    )
+
     tags = TaggableManager(blank=True, through=TaggedHighlight)
 
     objects = HighlightQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created", "-pk"]
-        indexes = [models.Index(fields=["user", "document", "start"])]
+        indexes = [
+            models.Index(fields=["user", "document", "start"]),
+            models.Index(fields=["sharing", "document"]),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(start__lt=F("end")), name="highlight_start_lt_end"),
             models.CheckConstraint(condition=Q(state__in=State.values), name="highlight_state"),
+            models.CheckConstraint(
+                condition=Q(sharing__in=Sharing.values), name="highlight_sharing"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(sharing=Sharing.GROUP, group__isnull=False)
+                    | (~Q(sharing=Sharing.GROUP) & Q(group__isnull=True))
+                ),
+                name="highlight_group_iff_shared_with_group",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -341,6 +429,15 @@ class Highlight(models.Model):
         if cached is None:
             cached = sorted((tag.name for tag in self.tags.all()), key=str.casefold)
         return cached
+
+    @property
+    def author(self) -> str:
+        """The owner's name as other readers see it (never the email address)."""
+        return display_name(self.user)
+
+    @property
+    def is_shared(self) -> bool:
+        return self.sharing != Sharing.PRIVATE
 
     @property
     def is_orphaned(self) -> bool:
@@ -393,6 +490,8 @@ class Highlight(models.Model):
                 current.state, current.score = State.EXACT, None
             if "note" in changes:
                 current.note = changes["note"]
+            if "sharing" in changes:
+                current.share(changes["sharing"], changes.get("group"))
             current.version += 1
             current.updated = timezone.now()
             current.save()
@@ -401,6 +500,23 @@ class Highlight(models.Model):
             if {"note", "tags", "start"} & set(changes):
                 current.index()
         self.refresh_from_db()
+
+    def share(self, sharing: str, group: ReadingGroup | int | None = None) -> None:
+        """Set who may see the highlight (unsaved): private, one of the owner's groups
+        (`group`, an instance or id), or the whole library. Raises ValidationError."""
+        if sharing not in Sharing.values:
+            raise ValidationError({"sharing": [f"One of {', '.join(Sharing.values)}."]})
+        if sharing != Sharing.GROUP:
+            if group is not None:
+                raise ValidationError({"group": ["Only a highlight shared with a group has one."]})
+            self.sharing, self.group = sharing, None
+            return
+        group_id = group.pk if isinstance(group, ReadingGroup) else group
+        groups = ReadingGroup.objects.filter(memberships__user_id=self.user_id)
+        found = groups.filter(pk=group_id).first() if group_id else None
+        if found is None:
+            raise ValidationError({"group": ["Choose one of your reading groups."]})
+        self.sharing, self.group = sharing, found
 
     def index(self) -> None:
         """Fold the quote, note and tags for search and record the links the note makes
@@ -434,6 +550,9 @@ class Highlight(models.Model):
             "tags": self.tag_names,
             "state": self.state,
             "score": self.score,
+            "sharing": self.sharing,
+            "group": self.group_id,
+            "author": self.author,
             "version": self.version,
             "created": self.created.isoformat(),
             "updated": self.updated.isoformat(),
@@ -446,6 +565,201 @@ def reanchor_document(document: Document) -> dict[str, int]:
     """Re-anchor every highlight of `document` on its current revision: call this after
     writing a new revision. Returns counts per state (see HighlightQuerySet.reanchor)."""
     return Highlight.objects.reanchor(document)
+
+
+def display_name(user) -> str:
+    """How a reader is named to others: their full name, else their username."""
+    return user.get_full_name().strip() or user.get_username()
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", "创建者 Owner"
+    MEMBER = "member", "成员 Member"
+
+
+class ReadingGroupQuerySet(models.QuerySet):
+    def of(self, user):
+        """The groups `user` belongs to (none for an anonymous visitor)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(memberships__user=user)
+
+    def owned_by(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(owner=user)
+
+    def start(self, *, owner, name: str) -> ReadingGroup:
+        """A new group named `name` with `owner` as its first member."""
+        with transaction.atomic():
+            group = self.create(owner=owner, name=name)
+            Membership.objects.create(group=group, user=owner, role=Role.OWNER)
+        return group
+
+
+class ReadingGroup(models.Model):
+    """Readers who share highlights with each other; one of them owns the group."""
+
+    name = models.CharField(max_length=100)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="owned_reading_groups"
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Membership", related_name="reading_groups"
+    )
+    created = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = ReadingGroupQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("annotations:group-detail", args=[self.pk])
+
+    def is_owned_by(self, user) -> bool:
+        return user.is_authenticated and self.owner_id == user.pk
+
+    def add(self, user) -> Membership:
+        """Make `user` a member (nothing changes if they are one already)."""
+        membership, _ = Membership.objects.get_or_create(
+            group=self, user=user, defaults={"role": Role.MEMBER}
+        )
+        return membership
+
+    def remove(self, user) -> None:
+        """Take `user` out of the group; what they shared with it becomes private, and
+        the group's shares are hidden from them from the next request on. The owner
+        stays: they delete the group instead."""
+        if user.pk == self.owner_id:
+            raise ValidationError("The owner cannot leave the group; delete it instead.")
+        with transaction.atomic():
+            Highlight.objects.owned_by(user).filter(group=self).update(
+                sharing=Sharing.PRIVATE, group=None, version=F("version") + 1
+            )
+            Membership.objects.filter(group=self, user=user).delete()
+
+
+class Membership(models.Model):
+    group = models.ForeignKey(ReadingGroup, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=8, choices=Role.choices, default=Role.MEMBER)
+    joined = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["joined", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "user"], name="one_membership_per_group"),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="membership_role"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.group} ({self.role})"
+
+
+class ReplyQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Replies to highlights the reader may see (so they vanish with a revoked share)."""
+        return self.filter(highlight__in=Highlight.objects.visible_to(user).values("pk"))
+
+    def owned_by(self, user):
+        """The reader's own replies to highlights they may still see: edits start here."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.visible_to(user).filter(user=user)
+
+    def in_thread_order(self):
+        return self.select_related("user").order_by("highlight", "created", "pk")
+
+    def thread_rows(self, viewer=None) -> list[dict]:
+        """`Reply.to_dict` of each, in thread order, as plain rows in one query (a page
+        may hold hundreds of replies)."""
+        url = reverse("annotations:reply-detail", args=[0]).replace("/0/", "/{}/")
+        viewer_id = viewer.pk if viewer is not None else None
+        rows = self.order_by("highlight", "created", "pk").values_list(
+            "id",
+            "highlight_id",
+            "user_id",
+            "user__username",
+            "user__first_name",
+            "user__last_name",
+            "body",
+            "created",
+            "updated",
+        )
+        return [
+            {
+                "id": pk,
+                "highlight": highlight,
+                "author": f"{first} {last}".strip() or username,
+                "mine": user == viewer_id,
+                "body": body,
+                "body_html": str(render_note(body)),
+                "created": created.isoformat(),
+                "updated": updated.isoformat(),
+                "url": url.format(pk),
+            }
+            for pk, highlight, user, username, first, last, body, created, updated in rows
+        ]
+
+
+class Reply(models.Model):
+    """A reader's answer to a highlight: one level deep, Markdown like a note."""
+
+    highlight = models.ForeignKey(Highlight, on_delete=models.CASCADE, related_name="replies")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="highlight_replies"
+    )
+    body = models.TextField(max_length=MAX_NOTE_LENGTH)
+    created = models.DateTimeField(default=timezone.now, editable=False)
+    updated = models.DateTimeField(default=timezone.now)
+
+    objects = ReplyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "replies"
+        ordering = ["created", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.highlight_id}"
+
+    def get_absolute_url(self) -> str:
+        document = reverse("library:document-detail", args=[self.highlight.document_id])
+        return f"{document}#reply-{self.pk}"
+
+    def get_api_url(self) -> str:
+        return reverse("annotations:reply-detail", args=[self.pk])
+
+    @property
+    def author(self) -> str:
+        return display_name(self.user)
+
+    @property
+    def body_html(self):
+        return render_note(self.body)
+
+    def edit(self, body: str) -> None:
+        self.body = body
+        self.updated = timezone.now()
+        self.save(update_fields=["body", "updated"])
+
+    def to_dict(self, viewer=None) -> dict:
+        return {
+            "id": self.pk,
+            "highlight": self.highlight_id,
+            "author": self.author,
+            "mine": viewer is not None and self.user_id == viewer.pk,
+            "body": self.body,
+            "body_html": str(self.body_html),
+            "created": self.created.isoformat(),
+            "updated": self.updated.isoformat(),
+            "url": self.get_api_url(),
+        }
 
 
 class Theme(models.TextChoices):

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Q
 from django.http import QueryDict
 from django.middleware.csrf import get_token
 from django.urls import reverse
@@ -21,7 +22,14 @@ from taggit.models import Tag
 from library.models import Document, Revision
 
 from .forms import PreferencesForm
-from .models import Highlight, ReadingPreferences, ReadingProgress, theme_tags
+from .models import (
+    Highlight,
+    ReadingGroup,
+    ReadingPreferences,
+    ReadingProgress,
+    State,
+    theme_tags,
+)
 
 COOKIE = "pizhu_reading"
 COOKIE_MAX_AGE = 365 * 24 * 3600
@@ -99,15 +107,22 @@ def layer(request, document: Document, revision: Revision | None) -> dict:
             "highlights": reverse("annotations:highlight-list"),
             "progress": reverse("annotations:progress", args=[document.pk]),
             "preferences": reverse("annotations:preferences"),
+            "replies": reverse("annotations:reply-list", args=[0]).replace("/0/", "/{id}/"),
+            "reply": reverse("annotations:reply-detail", args=[0]).replace("/0/", "/{id}/"),
         },
+        "groups": [],
+        "groupsUrl": reverse("annotations:group-list"),
         "themes": [{"name": name, "label": label} for name, label in theme_tags().items()],
         "tags": [],
         "highlights": [],
         "progress": None,
     }
     if user.is_authenticated and revision is not None:
+        # Others' shared highlights too; their orphans are for their owners to place.
         highlights = Highlight.objects.visible_to(user).for_document(document)
-        config["highlights"] = highlights.for_reader()
+        highlights = highlights.filter(Q(user=user) | ~Q(state=State.ORPHANED))
+        config["highlights"] = highlights.for_reader(user)
+        config["groups"] = list(ReadingGroup.objects.of(user).values("id", "name"))
         config["tags"] = list(
             Tag.objects.filter(annotations_taggedhighlight_items__content_object__user=user)
             .order_by("name")
@@ -122,6 +137,12 @@ def layer(request, document: Document, revision: Revision | None) -> dict:
         "reader_data": page_data(config, "pz-reader-config"),
         "preferences_form": PreferencesForm(initial=preferences.to_dict()),
         "highlight_count": len(config["highlights"]),
+        "shared_count": sum(1 for row in config["highlights"] if not row["mine"]),
+        "shared_url": (
+            f"{reverse('annotations:my-highlights')}?document={document.pk}&shared=1"
+            if user.is_authenticated
+            else ""
+        ),
         "my_highlights_url": (
             f"{reverse('annotations:my-highlights')}?document={document.pk}"
             if user.is_authenticated

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 
 from .anchoring import CONTEXT
 from .models import MAX_NOTE_LENGTH, MAX_QUOTE_LENGTH
+from .tags import tag_key
 
 MAX_INTEGER = 2_147_483_647  # what a PositiveIntegerField holds on every database
 MAX_ID = 2**63 - 1
@@ -133,26 +134,36 @@ def text(value, *, max_length: int) -> str:
 
 
 def normalize_tag(value) -> str:
-    """A tag as stored: NFKC, inner whitespace runs as one space, trimmed.
+    """A tag as written for display: NFKC, inner whitespace runs as one space, trimmed.
 
     Rejects empty and over-long tags and invisible characters (controls, bidi
-    controls, zero-width characters), which would let two tags look the same.
+    controls, zero-width characters), which would let two tags look the same. Which
+    tag a name stands for is decided by its folded key (`annotations.tags.tag_key`).
     """
     if not isinstance(value, str):
         raise ValidationError("Each tag must be a string.")
+    too_long = f"A tag has at most {MAX_TAG_LENGTH} characters"
+    if len(value) > MAX_TAG_LENGTH * 4:  # never worth normalising
+        raise ValidationError(f"{too_long} (this has {len(value)}).")
     text(value, max_length=MAX_TAG_LENGTH * 4)
-    name = " ".join(unicodedata.normalize("NFKC", value).split())
+    folded = unicodedata.normalize("NFKC", value)
+    # Checked before whitespace is collapsed: Python splits on some controls too
+    # (U+001C…U+001F, NEL), which must be refused, not turned into spaces.
+    if any(
+        unicodedata.category(char) in FORBIDDEN_IN_TAGS and char not in "\t\n\r" for char in folded
+    ):
+        shown = folded.encode("ascii", "backslashreplace").decode()
+        raise ValidationError(f"A tag cannot contain invisible or control characters: {shown}")
+    name = " ".join(folded.split())
     if not name:
         raise ValidationError("A tag cannot be empty.")
     if len(name) > MAX_TAG_LENGTH:
-        raise ValidationError(f"A tag has at most {MAX_TAG_LENGTH} characters: {name[:20]}…")
-    if any(unicodedata.category(char) in FORBIDDEN_IN_TAGS for char in name):
-        raise ValidationError(f"A tag cannot contain invisible or control characters: {name!r}.")
+        raise ValidationError(f"{too_long} (this has {len(name)}): {name[:20]}…")
     return name
 
 
 def tag_list(value) -> list[str]:
-    """Normalised tags, duplicates (ignoring case) dropped, first spelling kept."""
+    """Normalised tags, spellings of one tag dropped (case, width, 简/繁), first kept."""
     if not isinstance(value, list):
         raise ValidationError("Must be a list of strings.")
     if len(value) > MAX_TAGS * 2:
@@ -160,7 +171,7 @@ def tag_list(value) -> list[str]:
     names: dict[str, str] = {}
     for item in value:
         name = normalize_tag(item)
-        names.setdefault(name.casefold(), name)
+        names.setdefault(tag_key(name), name)
     if len(names) > MAX_TAGS:
         raise ValidationError(f"At most {MAX_TAGS} tags.")
     return list(names.values())
@@ -231,3 +242,58 @@ def progress(data: dict) -> dict:
     if errors:
         raise ValidationError(errors)
     return checked
+
+
+# --- Sharing and replies (owned by the sharing work; issue 7) -------------------------
+# A highlight's owner changes who sees it through the same PATCH: `sharing` is one of
+# private / group / library, `group` the id of one of the owner's groups (or null).
+# Whether the group is the owner's is checked by the model (Highlight.share).
+
+SHARING_VALUES = ("private", "group", "library")
+MAX_REPLY_LENGTH = MAX_NOTE_LENGTH
+UPDATE_FIELDS |= {"sharing", "group"}
+READ_ONLY_FIELDS |= {"author", "replies"}
+
+
+def sharing(value) -> str:
+    if value not in SHARING_VALUES:
+        raise ValidationError(f"One of {', '.join(SHARING_VALUES)}.")
+    return value
+
+
+def optional_id(value) -> int | None:
+    return None if value is None else integer(value, low=1, high=MAX_ID)
+
+
+CHECKS["sharing"] = sharing
+CHECKS["group"] = optional_id
+
+
+def sharing_change(changes: dict) -> dict:
+    """`sharing` and `group` travel together: a group needs `sharing: "group"`."""
+    if "group" in changes and "sharing" not in changes:
+        raise ValidationError({"sharing": ['Send "sharing" with "group".']})
+    return changes
+
+
+def reply(data: dict) -> dict:
+    """The checked fields of a new or edited reply: a non-blank Markdown `body`."""
+    errors: dict[str, list[str]] = {}
+    for name in data.keys() - {"body"}:
+        errors[_printable(name)] = ["Unknown field."]
+    body = data.get("body")
+    if body is None:
+        errors["body"] = ["This field is required."]
+    else:
+        try:
+            text(body, max_length=MAX_REPLY_LENGTH)
+            if not body.strip():
+                raise ValidationError("A reply needs some text.")
+        except ValidationError as error:
+            errors["body"] = error.messages
+    if errors:
+        raise ValidationError(errors)
+    return {"body": body}
+
+
+# --- end of sharing and replies -------------------------------------------------------

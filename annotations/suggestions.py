@@ -84,8 +84,8 @@ def suggestions_for(user, document: Document) -> list[Suggestion]:
     themes = {p.theme.name.casefold(): p.theme_id for p in passages}
     covered: list[tuple[int, int, int]] = []
     rows = (
-        Highlight.objects.visible_to(user)
-        .filter(user=user, document=document, revision=revision)
+        Highlight.objects.owned_by(user)
+        .filter(document=document, revision=revision)
         .filter(tags__name__in=[p.theme.name for p in passages])
         .values_list("start", "end", "tags__name")
     )

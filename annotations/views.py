@@ -1,5 +1,6 @@
-"""The highlight JSON API (session authentication, CSRF enforced, owner only), the
-reader's progress and preferences, and the "My highlights" page."""
+"""The highlight and reply JSON API (session authentication, CSRF enforced; reads of
+what is visible to the reader, writes by the owner only), the reader's progress and
+preferences, and the "My highlights" page."""
 
 from functools import wraps
 
@@ -7,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
@@ -15,9 +16,25 @@ from django.views.decorators.http import require_POST, require_safe
 from library.reading import convert, display_config
 
 from . import schemas
-from .access import get_document_to_annotate, get_highlight, get_reader_document
+from .access import (
+    get_document_to_annotate,
+    get_highlight,
+    get_own_highlight,
+    get_own_reply,
+    get_reader_document,
+)
 from .forms import HighlightFilterForm, PreferencesForm
-from .models import Highlight, ReadingProgress, Stale, State, theme_tags, with_tag_names
+from .models import (
+    Highlight,
+    ReadingGroup,
+    ReadingProgress,
+    Reply,
+    Stale,
+    State,
+    theme_tags,
+    with_replies,
+    with_tag_names,
+)
 from .reading import preferences_for, remember
 
 PAGE_SIZE = 100
@@ -57,7 +74,7 @@ def api(*methods: str):
                     {"errors": fields or {"__all__": invalid.messages}}, status=400
                 )
             except Http404:
-                return error(404, "No such highlight.")
+                return error(404, "Not found.")
             except Stale as stale:
                 message = "Changed since you loaded it: here is the current version."
                 body = {"errors": {"version": [message]}, "current": stale.current.to_dict()}
@@ -82,7 +99,7 @@ def highlights(request):
 
 
 def list_highlights(request):
-    highlights = Highlight.objects.visible_to(request.user)
+    highlights = Highlight.objects.visible_to(request.user).select_related("user")
     if (document := schemas.query_integer(request, "document")) is not None:
         highlights = highlights.for_document(document).in_document_order()
     if "tag" in request.GET:
@@ -125,10 +142,12 @@ def create_highlight(request):
 
 @api("GET", "HEAD", "PATCH", "DELETE")
 def highlight(request, pk: int):
-    highlight = get_highlight(request, pk)
+    if request.method in ("GET", "HEAD"):
+        return highlight_response(get_highlight(request, pk))
+    highlight = get_own_highlight(request, pk)
     if request.method == "PATCH":
         data = schemas.parse_body(request)
-        changes = schemas.update(data)
+        changes = schemas.sharing_change(schemas.update(data))
         version = schemas.version_from(request, changes)
         changes.pop("version", None)
         highlight.edit(version=version, **changes)
@@ -137,6 +156,37 @@ def highlight(request, pk: int):
         highlight.remove(version=version)
         return HttpResponse(status=204)
     return highlight_response(highlight)
+
+
+@api("GET", "HEAD", "POST")
+def replies(request, pk: int):
+    """The replies to a highlight the reader may see: GET them in order, POST
+    `{"body"}` to add one (anyone who sees the highlight may answer it)."""
+    highlight = get_highlight(request, pk)
+    if request.method == "POST":
+        fields = schemas.reply(schemas.parse_body(request))
+        reply = highlight.replies.create(user=request.user, **fields)
+        response = json_response(reply.to_dict(request.user), status=201)
+        response["Location"] = reply.get_api_url()
+        return response
+    thread = Reply.objects.visible_to(request.user).filter(highlight=highlight)
+    results = [reply.to_dict(request.user) for reply in thread.in_thread_order()]
+    return json_response({"count": len(results), "results": results})
+
+
+@api("GET", "HEAD", "PATCH", "DELETE")
+def reply(request, pk: int):
+    """One reply: anyone who sees its highlight may read it; only its author may change
+    (`{"body"}`) or delete it — everyone else gets 404, as for a missing one."""
+    if request.method in ("GET", "HEAD"):
+        queryset = Reply.objects.visible_to(request.user).select_related("user")
+        return json_response(get_object_or_404(queryset, pk=pk).to_dict(request.user))
+    reply = get_own_reply(request, pk)
+    if request.method == "DELETE":
+        reply.delete()
+        return HttpResponse(status=204)
+    reply.edit(**schemas.reply(schemas.parse_body(request)))
+    return json_response(reply.to_dict(request.user))
 
 
 @api("GET", "HEAD", "PUT")
@@ -186,10 +236,16 @@ def preferences(request):
 @login_required
 def my_highlights(request):
     """The reader's highlights across documents, newest first (one document: in order),
-    filtered by tag or theme, document and words in the quote or note."""
+    filtered by tag or theme, document and words in the quote or note. `?shared=1`
+    shows instead what others shared with the reader, with their replies."""
     form = HighlightFilterForm(request.GET)
     filters = form.cleaned_data if form.is_valid() else {}
-    highlights = Highlight.objects.visible_to(request.user)
+    shared = bool(filters.get("shared"))
+    if shared:
+        everything = Highlight.objects.shared_with(request.user).exclude(state=State.ORPHANED)
+    else:
+        everything = Highlight.objects.owned_by(request.user)
+    highlights = everything
     document = None
     if filters.get("document"):
         document = get_reader_document(request, filters["document"])
@@ -200,11 +256,11 @@ def my_highlights(request):
         highlights = highlights.tagged(tag)
     if words := filters.get("q", "").strip():
         highlights = highlights.containing(words)
-    page = Paginator(highlights.for_page(), MY_HIGHLIGHTS_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(
+        highlights.for_page().select_related("user", "group"), MY_HIGHLIGHTS_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
     script = preferences_for(request).script
-    page.object_list = with_tag_names(page.object_list)
+    page.object_list = with_replies(with_tag_names(page.object_list), request.user)
     for highlight in page:
         config = display_config(script, highlight.document.original_script)
         highlight.shown_exact = convert(highlight.exact, config)
@@ -218,8 +274,10 @@ def my_highlights(request):
         "words": words,
         "document": document,
         "themes": theme_tags(),
-        "tags": Highlight.objects.visible_to(request.user).tag_counts(),
-        "documents": Highlight.objects.visible_to(request.user).document_counts(),
+        "tags": everything.tag_counts(),
+        "documents": everything.document_counts(),
         "query": query.urlencode(),
+        "shared": shared,
+        "groups": ReadingGroup.objects.of(request.user) if not shared else [],
     }
     return render(request, "annotations/my_highlights.html", context)

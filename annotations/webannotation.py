@@ -2,14 +2,18 @@
 
 A highlight becomes an Annotation whose target is the document's URL with a
 TextQuoteSelector (quote + 32 code points of context) and a TextPositionSelector (start
-and end in Unicode code points, the model's own unit). Its note is a TextualBody with
-purpose "commenting", each tag one with purpose "tagging". Times are UTC with a "Z".
+and end in Unicode code points, the model's own unit). The target's `via` names what the
+document's text was derived from: the page it was scraped from and the raw bytes
+(`ni:///sha-256;…`, RFC 6920), so another library holding the same page can find it. Its
+note is a TextualBody with purpose "commenting", each tag one with purpose "tagging".
+Times are UTC with a "Z" (microseconds when there are any, so they come back exactly).
 Reading back accepts a single Annotation, a list, an AnnotationPage or an
 AnnotationCollection (with its first page embedded), as other tools export them.
 """
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -35,15 +39,41 @@ class Exported:
     modified: datetime | None = None
     creator: str = ""
     title: str = ""
+    # The highlight's page for people (Markdown and CSV link back to it); `id` is the
+    # annotation's IRI.
+    url: str = ""
+    # IRIs the target document's text was derived from (origin page, raw bytes).
+    via: tuple[str, ...] = ()
     extra: dict = field(default_factory=dict)
 
 
 def utc(moment: datetime | None) -> str | None:
+    """`moment` in UTC with a "Z"; naive times are taken as UTC."""
     if moment is None:
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ" if moment.microsecond else "%Y-%m-%dT%H:%M:%SZ")
+
+
+def hash_iri(sha256_hex: str) -> str:
+    """The RFC 6920 Named Information IRI of bytes whose SHA-256 is `sha256_hex`."""
+    digest = base64.urlsafe_b64encode(bytes.fromhex(sha256_hex)).rstrip(b"=").decode()
+    return f"ni:///sha-256;{digest}"
+
+
+def hash_of(iri: str) -> str | None:
+    """The SHA-256 (hex) that a `ni:` IRI names, or None for any other IRI."""
+    prefix = "ni:///sha-256;"
+    if not iri.startswith(prefix):
+        return None
+    encoded = iri[len(prefix) :]
+    try:
+        digest = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
+    except ValueError:
+        return None
+    return digest.hex() if len(digest) == 32 else None
 
 
 def annotation(item: Exported) -> dict:
@@ -73,6 +103,8 @@ def annotation(item: Exported) -> dict:
     }
     if item.title:
         result["target"]["title"] = item.title
+    if item.via:
+        result["target"]["via"] = list(item.via) if len(item.via) > 1 else item.via[0]
     if bodies:
         result["body"] = bodies if len(bodies) > 1 else bodies[0]
     if item.creator:
@@ -83,37 +115,114 @@ def annotation(item: Exported) -> dict:
     return result
 
 
-def collection(items: Iterable[Exported], *, id: str, label: str) -> dict:
-    """An AnnotationCollection holding every item in one embedded AnnotationPage."""
+def collection(
+    items: Iterable[Exported],
+    *,
+    id: str,
+    label: str,
+    total: int | None = None,
+    first_id: str = "",
+    next_id: str = "",
+    last_id: str = "",
+) -> dict:
+    """An AnnotationCollection with its first AnnotationPage embedded.
+
+    Without paging arguments the page holds every item (a file export). A paged API
+    gives the collection's `total`, the first page's IRI, the next page's and the last's.
+    """
     annotations = [annotation(item) for item in items]
-    return {
+    first: dict = {
+        "id": first_id or f"{id}#page-0",
+        "type": "AnnotationPage",
+        "startIndex": 0,
+        "items": annotations,
+    }
+    if next_id:
+        first["next"] = next_id
+    result = {
         "@context": CONTEXT,
         "id": id,
         "type": "AnnotationCollection",
         "label": label,
-        "total": len(annotations),
-        "first": {
-            "id": f"{id}#page-0",
-            "type": "AnnotationPage",
-            "startIndex": 0,
-            "items": annotations,
-        },
+        "total": len(annotations) if total is None else total,
+        "first": first,
     }
+    if last_id:
+        result["last"] = last_id
+    return result
+
+
+def page(
+    items: Iterable[Exported],
+    *,
+    id: str,
+    part_of: dict,
+    start_index: int,
+    next_id: str = "",
+    prev_id: str = "",
+) -> dict:
+    """One AnnotationPage of a paged collection; `part_of` is the collection's id, label
+    and total (an object, as the W3C test suite's page assertions expect)."""
+    result: dict = {
+        "@context": CONTEXT,
+        "id": id,
+        "type": "AnnotationPage",
+        "partOf": {**part_of, "type": "AnnotationCollection"},
+        "startIndex": start_index,
+        "items": [annotation(item) for item in items],
+    }
+    if next_id:
+        result["next"] = next_id
+    if prev_id:
+        result["prev"] = prev_id
+    return result
+
+
+def single(item: Exported) -> dict:
+    """One annotation as a document of its own, with its @context."""
+    return {"@context": CONTEXT, **annotation(item)}
 
 
 class Unreadable(ValueError):
-    """The JSON is not Web Annotation data this reader understands; says why."""
+    """The JSON is not Web Annotation data this reader understands; says why.
+
+    `id` is the unreadable annotation's own id, when it has one.
+    """
+
+    def __init__(self, message: str, id: str = ""):
+        super().__init__(message)
+        self.id = id
 
 
 def read(data: object) -> list[Exported]:
-    """The highlights in Web Annotation JSON(-LD) `data` (already parsed from JSON)."""
+    """The highlights in Web Annotation JSON(-LD) `data` (already parsed from JSON).
+
+    Raises Unreadable for the first item it cannot read (`read_each` reports them all).
+    """
+    found = read_each(data)
+    for item in found:
+        if isinstance(item, Unreadable):
+            raise item
+    return found  # type: ignore[return-value]
+
+
+def read_each(data: object) -> list[Exported | Unreadable]:
+    """Every item in `data`, read, or the reason it could not be, in order.
+
+    Raises Unreadable when `data` as a whole is no Annotation container.
+    """
     if isinstance(data, list):
         found = data
     elif isinstance(data, dict):
         kind = data.get("type")
         if kind == "AnnotationCollection":
             first = data.get("first")
-            found = first.get("items", []) if isinstance(first, dict) else []
+            if first is None and data.get("total", 0) == 0:
+                found = []
+            elif not isinstance(first, dict):
+                raise Unreadable("the collection's first page is not embedded in the file")
+            else:
+                found = first.get("items", [])
         elif kind == "AnnotationPage":
             found = data.get("items", [])
         elif kind == "Annotation":
@@ -122,7 +231,17 @@ def read(data: object) -> list[Exported]:
             raise Unreadable(f"expected an Annotation, AnnotationPage or collection, not {kind!r}")
     else:
         raise Unreadable("expected a JSON object or array")
-    return [one(item, index) for index, item in enumerate(found)]
+    if not isinstance(found, list):
+        raise Unreadable("the page's items are not a list")
+    results: list[Exported | Unreadable] = []
+    for index, item in enumerate(found):
+        try:
+            results.append(one(item, index))
+        except Unreadable as unreadable:
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                unreadable.id = item["id"]
+            results.append(unreadable)
+    return results
 
 
 def one(item: object, index: int) -> Exported:
@@ -148,8 +267,10 @@ def one(item: object, index: int) -> Exported:
     start = end = None
     if position and _offset(position.get("start")) and _offset(position.get("end")):
         start, end = position["start"], position["end"]
+    via = target.get("via") or []
+    via = via if isinstance(via, list) else [via]
     return Exported(
-        id=str(item.get("id", "")),
+        id=item["id"] if isinstance(item.get("id"), str) else "",
         source=target["source"],
         exact=quote["exact"],
         prefix=quote.get("prefix") if isinstance(quote.get("prefix"), str) else "",
@@ -160,6 +281,8 @@ def one(item: object, index: int) -> Exported:
         tags=tuple(tags),
         created=_time(item.get("created")),
         modified=_time(item.get("modified")),
+        title=target["title"] if isinstance(target.get("title"), str) else "",
+        via=tuple(iri for iri in via if isinstance(iri, str)),
     )
 
 
@@ -183,6 +306,7 @@ def _time(value: object) -> datetime | None:
     if not isinstance(value, str):
         return None
     try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment

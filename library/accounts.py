@@ -8,8 +8,11 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
+from .throttling import throttle_signups
+
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@throttle_signups
 def signup(request):
     """Create an account and log in with it; 404 unless sign-up is switched on."""
     if not settings.PIZHU_ALLOW_SIGNUP:

@@ -120,7 +120,7 @@ class SourceAdmin(ReadOnlyAdmin):
     @admin.display(description="Decoded preview")
     def preview(self, obj):
         text = bytes(obj.data[:4000]).decode(obj.encoding or "utf-8", errors="replace")
-        return format_html('<pre style="white-space: pre-wrap">{}</pre>', text)
+        return format_html("<pre>{}</pre>", text)  # wraps: see source/change_form.html
 
 
 class RevisionInline(admin.TabularInline):

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.db.models import Count
 
 from .chinese import detect_script
 from .cleaning import Rejected, clean
@@ -217,20 +218,29 @@ def peak_memory_mib() -> float:
 
 def clean_pages(paths: list[Path]) -> dict:
     """The cleaner alone over `paths` (read from disk as the import reads them)."""
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     for path in paths:
         with contextlib.suppress(Rejected):
             clean(path.read_bytes(), filename=path.name)
     seconds = time.perf_counter() - started
-    return {"seconds": seconds, "peak_mib": peak_memory_mib()}
+    return {"seconds": seconds, "cpu": time.process_time() - cpu, "peak_mib": peak_memory_mib()}
 
 
 def import_pages(paths: list[Path]) -> dict:
-    """Import `paths` as `manage.py import_documents` does, into a fresh database."""
-    from django.db import connection
+    """Import `paths` into a fresh database as the admin's upload and the worker do: the
+    batch taken in, then one database worker in this process running the queue until it
+    is empty (import slices and the indexing tasks they queue).
 
-    from .importing import process_batch, read_paths, take_in
+    Returns the seconds of taking in plus the import tasks ("import"), of the indexing
+    tasks ("index"), both from the task rows' start and finish times, and from taking in
+    to an empty queue ("total")."""
+    from django.db import connection
+    from django_tasks_db.models import DBTaskResult
+
+    from .bench_search import load_entities
+    from .importing import read_paths, take_in
     from .models import ImportBatch
+    from .tasks import enqueue
 
     # A real database: for SQLite a file (WAL, as configured), not Django's in-memory
     # test database, whose size would count as the importer's memory.
@@ -241,15 +251,80 @@ def import_pages(paths: list[Path]) -> dict:
     test_name = test["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
-        started = time.perf_counter()
+        load_entities()  # the seed entities and themes, as `load_seeds` leaves them
+        started, cpu = time.perf_counter(), time.process_time()
         batch = ImportBatch.objects.create(via=ImportBatch.Via.COMMAND)
         take_in(batch, read_paths(paths))
-        process_batch(batch, worker="bench")
-        seconds = time.perf_counter() - started
+        taken, taken_cpu = time.perf_counter() - started, time.process_time() - cpu
+        enqueue(batch)
+        with task_cpu() as cpu_spent:
+            run_queue()
+        total = time.perf_counter() - started
+        spent: dict[str, float] = {}
+        for path, began, ended in DBTaskResult.objects.values_list(
+            "task_path", "started_at", "finished_at"
+        ):
+            name = path.rsplit(".", 1)[-1]
+            spent[name] = spent.get(name, 0.0) + (ended - began).total_seconds()
         counts = batch.progress().counts
+        tasks = dict(
+            DBTaskResult.objects.values_list("task_path").annotate(n=Count("pk")).order_by()
+        )
+        failed = DBTaskResult.objects.exclude(status="SUCCESSFUL").count()
     finally:
         connection.creation.destroy_test_db(test_name, verbosity=0)
-    return {"seconds": seconds, "peak_mib": peak_memory_mib(), "counts": counts}
+    return {
+        "import": taken + spent.get("import_batch", 0.0),
+        "index": spent.get("index_documents", 0.0),
+        "import_cpu": taken_cpu + cpu_spent.get("import_batch", 0.0),
+        "index_cpu": cpu_spent.get("index_documents", 0.0),
+        "total": total,
+        "peak_mib": peak_memory_mib(),
+        "counts": counts,
+        "tasks": tasks,
+        "failed_tasks": failed,
+    }
+
+
+@contextlib.contextmanager
+def task_cpu():
+    """This process's CPU seconds in each kind of task (by name) while inside: what the
+    import costs whatever else the machine is doing, less the database server's share."""
+    from django_tasks_db.compat import task_finished, task_started
+
+    spent: dict[str, float] = {}
+    began: dict[str, float] = {}
+
+    def started(sender, task_result, **kwargs):
+        began[task_result.id] = time.process_time()
+
+    def finished(sender, task_result, **kwargs):
+        name = task_result.task.name
+        spent[name] = spent.get(name, 0.0) + time.process_time() - began.pop(task_result.id)
+
+    task_started.connect(started, dispatch_uid="bench-task-cpu-started")
+    task_finished.connect(finished, dispatch_uid="bench-task-cpu-finished")
+    try:
+        yield spent
+    finally:
+        task_started.disconnect(dispatch_uid="bench-task-cpu-started")
+        task_finished.disconnect(dispatch_uid="bench-task-cpu-finished")
+
+
+def run_queue() -> None:
+    """django-tasks' database worker, in this process, until the queue is empty."""
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="bench",
+        excluded_queue_names=[],
+    ).run()
 
 
 def bench_child(job: str, folder: str, count: int) -> dict:
@@ -301,10 +376,15 @@ def import_(
 
     Pages are generated from the samples and seeds (new paragraphs, titles and URLs on
     each sample's layout). Every figure comes from a fresh process on one core: the
-    cleaner alone, then the import (reading files, keeping bytes, cleaning, writing
-    documents, revisions, items and near-duplicate sketches) into a new database, on
-    SQLite and, when DATABASE_URL points at PostgreSQL, on PostgreSQL too. `repeat` is
-    not used: importing the same pages twice measures duplicates, not imports.
+    cleaner alone, then the import into a new database with the seed entities and
+    themes, on SQLite and, when DATABASE_URL points at PostgreSQL, on PostgreSQL too.
+    The import is measured in three ways: importing (reading files, keeping bytes,
+    cleaning, writing documents, revisions, items and near-duplicate sketches), indexing
+    (the tasks it queues: mentions, themes, search index, related documents) and both
+    from start to an empty queue. Rates are wall-clock; "import/cleaner (CPU)" compares
+    the CPU seconds of this process instead, which other work on the machine does not
+    change (on PostgreSQL it leaves out the server's share). `repeat` is not used:
+    importing the same pages twice measures duplicates, not imports.
     """
     sizes = (
         sizes
@@ -325,29 +405,51 @@ def import_(
         )
         write(
             "| database   |  pages | cleaner pages/s | import docs/s | import/cleaner "
-            "| cleaner peak MiB | import peak MiB |"
+            "| indexing docs/s | end to end docs/s | end to end/cleaner "
+            "| import/cleaner (CPU) | cleaner peak MiB | import peak MiB |"
         )
         write(
             "|------------|-------:|----------------:|--------------:|---------------:"
-            "|-----------------:|----------------:|"
+            "|----------------:|------------------:|-------------------:"
+            "|---------------------:|-----------------:|----------------:|"
         )
-        rates: dict[tuple[str, int], float] = {}
+        rates: dict[tuple[str, int], tuple[float, float, float]] = {}
         for count in sizes:
             alone = run_child("clean", folder, count, None)
             for database in databases:
                 url = postgres if database == "postgresql" else None
                 result = run_child("import", folder, count, url)
-                cleaner_rate = count / alone["seconds"]
-                rate = count / result["seconds"]
-                rates[database, count] = rate
+                if result["failed_tasks"] or result["counts"]["failed"]:
+                    raise RuntimeError(f"bench import on {database} failed: {result}")
+                if result["counts"]["created"] < 0.95 * count:  # a few samples are refused
+                    raise RuntimeError(f"only {result['counts']} of {count} imported")
+                cleaner = count / alone["seconds"]
+                rate = count / result["import"]
+                indexing = count / result["index"] if result["index"] else float("inf")
+                whole = count / result["total"]
+                rates[database, count] = (rate, indexing, whole)
                 write(
-                    f"| {database:<10} | {count:>6} | {cleaner_rate:15.1f} | {rate:13.1f} "
-                    f"| {rate / cleaner_rate:13.0%} | {alone['peak_mib']:16.0f} "
+                    f"| {database:<10} | {count:>6} | {cleaner:15.1f} | {rate:13.1f} "
+                    f"| {rate / cleaner:13.0%} | {indexing:15.1f} | {whole:17.1f} "
+                    f"| {whole / cleaner:18.0%} | {alone['cpu'] / result['import_cpu']:20.0%} "
+                    f"| {alone['peak_mib']:16.0f} "
                     f"| {result['peak_mib']:15.0f} |"
                 )
         write("")
         if len(sizes) > 1:
             small, large = min(sizes), max(sizes)
             for database in databases:
-                ratio = rates[database, large] / rates[database, small]
-                write(f"{database}: throughput at {large} is {ratio:.0%} of that at {small}.")
+                ratios = [
+                    f"{name} {big / little:.0%}"
+                    for name, big, little in zip(
+                        ("import", "indexing", "end to end"),
+                        rates[database, large],
+                        rates[database, small],
+                        strict=True,
+                    )
+                ]
+                write(
+                    f"{database}: throughput at {large} as a share of that at {small}: "
+                    + ", ".join(ratios)
+                    + "."
+                )

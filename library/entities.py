@@ -24,6 +24,13 @@ from .reading import convert, display_config
 ABOUT_HITS = 3
 
 
+def name_key(name: str) -> str:
+    """What decides that two spellings name one theme or tag: the search folding (NFKC,
+    Simplified, casefold) with runs of whitespace as one space, so "Safety", "SAFETY"
+    and "ｓａｆｅｔｙ" are one name, and so are 治理 and 治理, 監管 and 监管."""
+    return " ".join(search_key(name).split())
+
+
 def lines(text: str) -> list[str]:
     """The non-blank lines of an admin's list field (keywords, excluded words)."""
     return [line.strip() for line in text.splitlines() if line.strip()]
@@ -33,7 +40,7 @@ class ThemeQuerySet(models.QuerySet):
     def resolve(self, name: str) -> Theme | None:
         """The theme `name` stands for, in any script or case: its tag name or its label
         ("safety", "Safety", "安全"; "規模化" and "规模化" are both scaling)."""
-        key = search_key(name).strip()
+        key = name_key(name)
         if not key:
             return None
         for theme in self.all():
@@ -46,9 +53,9 @@ class ThemeQuerySet(models.QuerySet):
         themes = list(self.all())
         result: dict[str, str] = {}
         for name in names:
-            key = search_key(name).strip()
+            key = name_key(name)
             match = next((theme.name for theme in themes if key in theme.keys), name)
-            result.setdefault(match.casefold(), match)
+            result.setdefault(name_key(match), match)
         return list(result.values())
 
     def keyword_aliases(self) -> list[MatcherAlias]:
@@ -117,7 +124,7 @@ class Theme(models.Model):
     @property
     def keys(self) -> set[str]:
         """The folded spellings that name this theme."""
-        return {search_key(self.name).strip(), search_key(self.label).strip()} - {""}
+        return {name_key(self.name), name_key(self.label)} - {""}
 
     def label_in(self, script: str) -> str:
         """The label in a display script (简体 / 繁體 …)."""

@@ -382,11 +382,21 @@ class Importer:
     """One import run: per-site rules and boilerplate are read once and kept current.
 
     `site` and `tags` are a batch's source site (for pages whose origin is no URL) and
-    the tags every new or revised document gets.
+    the tags every new or revised document gets. `index` is given the documents each
+    chunk created, for their search index and cross-links (`indexing.reindex`: here and
+    now; `tasks.index_later`: by a queued task).
     """
 
-    def __init__(self, *, user=None, site: str = "", tags: Iterable[str] = ()):
+    def __init__(
+        self,
+        *,
+        user=None,
+        site: str = "",
+        tags: Iterable[str] = (),
+        index: Callable[[list[int]], object] = reindex,
+    ):
         self.user = user
+        self.index = index
         self.site = site
         self.tags = sorted(set(tags))
         self.rules: dict[str, frozenset[str]] = {}
@@ -461,20 +471,38 @@ class Importer:
         cleaned = self.clean(bytes(source.data), name, origin)
         if isinstance(cleaned, ItemResult):
             return self.record(item, cleaned)
-        try:
-            with transaction.atomic():
-                result, document = self.write(cleaned, source, name=name, origin=origin)
-                if item is not None and not finish(item, result):
-                    raise AlreadyDone
-        except AlreadyDone:
-            return stored_result(item)
-        except Exception as error:
-            log.exception("storing %s failed", name)
-            return self.record(item, ItemResult(name, Status.FAILED, f"database error: {error!r}"))
+        for attempt in (1, 2):
+            try:
+                with transaction.atomic():
+                    result, document = self.write(cleaned, source, name=name, origin=origin)
+                    if item is not None and not finish(item, result):
+                        raise AlreadyDone
+                break
+            except AlreadyDone:
+                return stored_result(item)
+            except IntegrityError as error:
+                # Another worker wrote these bytes or this origin since `prefetch` looked:
+                # look again, and this item is its duplicate or a new revision of it.
+                self.forget(source, origin)
+                if attempt == 1 and (result := self.earlier_import(source, name)):
+                    return self.record(item, result)
+                if attempt == 2:
+                    return self.failed(item, name, error)
+            except Exception as error:
+                return self.failed(item, name, error)
         self.remember(result, source, origin, cleaned, document, item)
         if result.status == Status.UPDATED:
             document.after_revision()
         return result
+
+    def failed(self, item: ImportItem | None, name: str, error: Exception) -> ItemResult:
+        log.exception("storing %s failed", name)
+        return self.record(item, ItemResult(name, Status.FAILED, f"database error: {error!r}"))
+
+    def forget(self, source: Source, origin: str) -> None:
+        """Drop what `prefetch` found for these bytes and this origin: it is out of date."""
+        self.by_source.pop(source.pk, None)
+        self.by_origin.pop(origin_key(origin), None)
 
     def remember(self, result, source, origin, cleaned, document, item) -> None:
         """Keep this run's lookups current with what it just committed."""
@@ -502,12 +530,12 @@ class Importer:
         Done per chunk rather than per document: sketches are derived data, and a run
         that stops before this call leaves documents that the next run sketches first
         (`sketch_unsketched`). The new documents' mentions, themes, search index and
-        related documents (library/indexing.py) are derived here too. Returns the
+        related documents (library/indexing.py) are derived by `self.index`. Returns the
         report notes, by document.
         """
         notes = sketch_documents(self.unsketched)
         if self.unindexed:
-            reindex(self.unindexed)
+            self.index(self.unindexed)
             self.unindexed = []
         for document, note in notes.items():
             if document in self.reasons:
@@ -652,32 +680,29 @@ def sketch_documents(entries: list[tuple[int, int | None, str]]) -> dict[int, st
 def sketch_unsketched(batch: ImportBatch) -> None:
     """Sketch the batch's documents that a stopped run left without an up-to-date sketch."""
     written = batch.items.filter(status__in=[ItemStatus.CREATED, ItemStatus.UPDATED])
-    current = dict(
-        Document.objects.filter(pk__in=written.values("document_id"))
-        .order_by()
-        .values_list("pk", "current_revision_id")
+    documents = Document.objects.filter(pk__in=written.values("document_id"))
+    current = Sketch.objects.filter(
+        document__in=documents, revision_id=F("document__current_revision_id")
     )
-    sketched = set(
-        Sketch.objects.filter(document_id__in=list(current)).values_list(
-            "document_id", "revision_id"
-        )
-    )
-    stale = [revision for pk, revision in current.items() if (pk, revision) not in sketched]
+    stale = documents.exclude(pk__in=current.values("document_id"))
+    stale = sorted(stale.values_list("current_revision_id", flat=True))
     for chunk in range(0, len(stale), PROCESS_CHUNK):
         revisions = Revision.objects.filter(pk__in=stale[chunk : chunk + PROCESS_CHUNK]).order_by()
         sketch_documents(list(revisions.values_list("document_id", "pk", "text")))
 
 
-def index_unindexed(batch: ImportBatch) -> None:
-    """Index the batch's documents that a stopped run left unindexed at their revision."""
+def index_unindexed(batch: ImportBatch, index: Callable[[list[int]], object] = reindex) -> int:
+    """Index (with `index`) the batch's documents that are not indexed at their current
+    revision: what a stopped run, or a lost indexing task, left behind. Returns how many."""
     written = batch.items.filter(status__in=[ItemStatus.CREATED, ItemStatus.UPDATED])
     documents = Document.objects.filter(pk__in=written.values("document_id"))
     indexed = IndexedDocument.objects.filter(
         document__in=documents, revision_id=F("document__current_revision_id")
     )
     stale = documents.exclude(pk__in=indexed.values("document_id")).values_list("pk", flat=True)
-    for chunk in range(0, len(stale := list(stale)), PROCESS_CHUNK):
-        reindex(stale[chunk : chunk + PROCESS_CHUNK])
+    for chunk in range(0, len(stale := sorted(stale)), PROCESS_CHUNK):
+        index(stale[chunk : chunk + PROCESS_CHUNK])
+    return len(stale)
 
 
 def reclean(document: Document) -> tuple[str, str]:
@@ -747,19 +772,27 @@ HEARTBEAT_SECONDS = 5.0
 
 
 def process_batch(
-    batch: ImportBatch, *, worker: str, progress: Callable[[ItemResult], None] | None = None
+    batch: ImportBatch,
+    *,
+    worker: str,
+    progress: Callable[[ItemResult], None] | None = None,
+    index: Callable[[list[int]], object] = reindex,
+    until: float | None = None,
 ) -> bool:
     """Import `batch`'s pending items in order while `worker` holds its lease.
 
-    Returns True once the batch is finished; False when another worker took it over.
-    Items a crash left pending are simply done now: each one's result is written in the
-    same transaction as its document, so none is done twice.
+    Returns True once the batch is finished; False when another worker took it over, or
+    when `until` (a `time.monotonic()` deadline, checked after each chunk) has passed:
+    the lease is then given up and the rest stays pending. Items a crash left pending
+    are simply done now: each one's result is written in the same transaction as its
+    document, so none is done twice. `index` derives the search index and cross-links
+    of each chunk's new documents (see `Importer`).
     """
     if not batch.claim(worker):
         return False
     sketch_unsketched(batch)
-    index_unindexed(batch)
-    importer = Importer(user=batch.created_by, site=batch.source_site, tags=batch.tags)
+    index_unindexed(batch, index)
+    importer = Importer(user=batch.created_by, site=batch.source_site, tags=batch.tags, index=index)
     last_beat = time.monotonic()
     position = -1
     while True:
@@ -784,6 +817,8 @@ def process_batch(
         importer.save_encodings()
         importer.compare()
         reset_queries()  # with DEBUG on, the query log would grow with the batch
+        if until is not None and time.monotonic() > until:
+            break
     return batch.finish(worker)
 
 

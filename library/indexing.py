@@ -2,13 +2,15 @@
 related documents. Rebuilt only by explicit calls (STYLE.md 4):
 
 * `index_document` runs after each new revision (settings.PIZHU_AFTER_REVISION);
-* the import pipeline indexes the documents each chunk created (`Importer.compare`);
+* the import pipeline indexes the documents each chunk created (`Importer.compare`;
+  the worker queues `tasks.index_documents` for it);
 * `manage.py index_documents` re-indexes chosen documents or rebuilds everything.
 
 `reindex` handles a few documents incrementally: it reads each one once
 (`library/analysis.py`), replaces its rows, moves the document frequencies by what
-changed, and relates it to the library (`library/related.py`). `rebuild` does the whole
-library in two passes, so every vector is weighed with the final frequencies.
+changed, and relates it to the library (`library/related.py`). Writers take turns
+(`lock`), so two workers indexing at once count every document once. `rebuild` does the
+whole library in passes, so every vector is weighed with the final frequencies.
 """
 
 from __future__ import annotations
@@ -19,9 +21,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db import connection, models, transaction
+from django.db.models import F
 from django.utils import timezone
 
-from . import related, search
+from . import bulk, related, search
 from .analysis import Analyser, Analysis, term_counts
 from .chinese import search_key
 from .entities import (
@@ -107,20 +110,6 @@ def previous_keys(documents: list[Document]) -> dict[int, set[int]]:
     return keys
 
 
-def insert(model, fields: list[str], rows: list[tuple]) -> None:
-    """Insert plain rows into `model`'s table in one executemany: derived rows come by
-    the hundred per document, and building model instances for them cost more than
-    the database did."""
-    if not rows:
-        return
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
-    marks = ", ".join(["%s"] * len(fields))
-    table = quote(model._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)  # noqa: S608
-
-
 def write(items: list[Item], themes: dict[str, Theme]) -> None:
     """Replace the mentions, entity and theme rows, passages, search rows and state."""
     ids = [item.document.pk for item in items]
@@ -145,11 +134,11 @@ def write(items: list[Item], themes: dict[str, Theme]) -> None:
             if p.theme in theme_ids
         )
         states.append((pk, revision, search_key(document.title).strip()[:500], now))
-    insert(Mention, ["document", "revision", "entity", "start", "end"], mentions)
-    insert(DocumentEntity, ["document", "entity", "mentions"], entities)
-    insert(DocumentTheme, ["document", "theme", "hits", "score"], scores)
-    insert(ThemePassage, ["document", "revision", "theme", "start", "end", "hits"], passages)
-    insert(IndexedDocument, ["document", "revision", "title_key", "indexed_at"], states)
+    bulk.insert(Mention, ["document", "revision", "entity", "start", "end"], mentions)
+    bulk.insert(DocumentEntity, ["document", "entity", "mentions"], entities)
+    bulk.insert(DocumentTheme, ["document", "theme", "hits", "score"], scores)
+    bulk.insert(ThemePassage, ["document", "revision", "theme", "start", "end", "hits"], passages)
+    bulk.insert(IndexedDocument, ["document", "revision", "title_key", "indexed_at"], states)
     search.store([(i.document.pk, i.analysis.title_tokens, i.analysis.tokens) for i in items])
 
 
@@ -204,6 +193,7 @@ def reindex(
     items = analyse(found, analyser, themes)
     clock.lap("analysis")
     with transaction.atomic():
+        lock()
         before = previous_keys(found)
         deltas: Counter[int] = Counter()
         for item in items:
@@ -228,14 +218,39 @@ def reindex(
             for item in items
         }
         related.store_vectors(vectors)
-        labels = names()
-        for item in items:
-            related.relate(
-                item.document.pk, item.features, vectors[item.document.pk], frequencies, labels
-            )
+        related.relate(
+            [(item.document.pk, item.features, vectors[item.document.pk]) for item in items],
+            frequencies,
+            names(),
+        )
         clock.lap("related")
     clock.lap("rows")  # the commit
     return len(items)
+
+
+# Any number: the PostgreSQL advisory lock that makes index writers take turns.
+INDEX_LOCK = 0x7069_7A68
+
+
+def lock() -> None:
+    """Wait for any other transaction that is indexing, inside the caller's transaction.
+
+    Frequencies move by what changed since a document was last indexed, so two workers
+    indexing at once must not both start from the same "before". SQLite transactions
+    already take the write lock at BEGIN (settings: IMMEDIATE); PostgreSQL takes an
+    advisory lock until the commit.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [INDEX_LOCK])
+
+
+def stale(documents: Iterable[int]) -> list[int]:
+    """Those of `documents` whose derived data does not describe their current revision."""
+    ids = list(documents)
+    current = Document.objects.filter(pk__in=ids, index_state__revision_id=F("current_revision_id"))
+    done = set(current.values_list("pk", flat=True))
+    return [pk for pk in ids if pk not in done]
 
 
 class Clock:
@@ -264,7 +279,8 @@ def rebuild(
     """Index the whole library from scratch; returns how many documents were indexed.
 
     Pass one writes each document's rows and counts the document frequencies; pass two
-    weighs every vector with the final counts; then each document is related in turn.
+    weighs every vector with the final counts; then each document is related in turn,
+    from its stored features.
     `progress` hears how many documents each chunk of pass one did.
     """
     with_text = Document.objects.filter(current_revision__isnull=False).order_by("pk")
@@ -278,6 +294,7 @@ def rebuild(
     frequencies: Counter[int] = Counter({related.DOCUMENTS_KEY: len(ids)})
     for start in range(0, len(ids), chunk):
         with transaction.atomic():
+            lock()
             items = analyse(loaded(ids[start : start + chunk]), analyser, themes)
             write(items, themes)
         for item in items:
@@ -288,6 +305,7 @@ def rebuild(
     counts = dict(frequencies)
     for start in range(0, len(ids), chunk):
         with transaction.atomic():
+            lock()
             items = analyse(loaded(ids[start : start + chunk]), analyser, themes)
             related.store_vectors(
                 {
@@ -299,8 +317,11 @@ def rebuild(
         labels = names()
         for start in range(0, len(ids), chunk):
             with transaction.atomic():
-                items = analyse(loaded(ids[start : start + chunk]), analyser, themes)
-                for item in items:
-                    weights = related.vector(item.features.terms, counts, len(ids))
-                    related.relate(item.document.pk, item.features, weights, counts, labels)
+                lock()
+                stored = related.stored_features(ids[start : start + chunk])
+                related.relate(
+                    [(pk, features, weights) for pk, (features, weights) in stored.items()],
+                    counts,
+                    labels,
+                )
     return len(ids)

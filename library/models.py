@@ -187,15 +187,21 @@ class DocumentQuerySet(models.QuerySet):
 
         `site` (an import batch's source site) names the site when the origin is no URL.
         Inside a caller's transaction it adds no savepoint (two round trips fewer per
-        imported page); an error rolls the caller's transaction back.
+        imported page); an error rolls the caller's transaction back. Three statements:
+        the document with its metadata, the revision, the pointer to it.
         """
         with transaction.atomic(savepoint=False):
-            document = self.create(
+            document = self.model(
                 origin=origin_key(origin),
                 site=site_of(origin, site or cleaned.metadata.source_site),
                 source_site=site[:200],
             )
-            document.add_revision(cleaned, source=source)
+            document.apply_metadata(cleaned)
+            document.save(force_insert=True, using=self.db)
+            revision = Revision.of(document, 1, cleaned, source)
+            revision.save(force_insert=True, using=self.db)
+            document.current_revision = revision
+            self.filter(pk=document.pk).update(current_revision=revision)
         return document
 
 
@@ -270,18 +276,8 @@ class Document(models.Model):
                 current = locked.select_related("current_revision").get(pk=self.pk).current_revision
             if current and current.text == cleaned.text and current.blocks == cleaned.blocks:
                 return None
-            revision = Revision.objects.create(
-                document=self,
-                number=(current.number + 1) if current else 1,
-                source=source,
-                text=cleaned.text,
-                blocks=cleaned.blocks,
-                removed=[
-                    {**vars(removal), "text": storable(removal.text)} for removal in cleaned.removed
-                ],
-                cleaner_version=CLEANER_VERSION,
-                fingerprints=list(cleaned.fingerprints),
-            )
+            revision = Revision.of(self, (current.number + 1) if current else 1, cleaned, source)
+            revision.save(force_insert=True)
             self.current_revision = revision
             self.apply_metadata(cleaned)
             self.save()
@@ -397,6 +393,22 @@ class Revision(models.Model):
         if not self._state.adding:
             raise ImmutableRevisionError("a revision is never edited; write a new one")
         super().save(*args, **kwargs)
+
+    @classmethod
+    def of(cls, document: Document, number: int, cleaned: Cleaned, source) -> Revision:
+        """Revision `number` of `document` holding `cleaned` (not saved yet)."""
+        return cls(
+            document=document,
+            number=number,
+            source=source,
+            text=cleaned.text,
+            blocks=cleaned.blocks,
+            removed=[
+                {**vars(removal), "text": storable(removal.text)} for removal in cleaned.removed
+            ],
+            cleaner_version=CLEANER_VERSION,
+            fingerprints=list(cleaned.fingerprints),
+        )
 
     def rendered_blocks(self) -> list[RenderedBlock]:
         """Blocks cut from the canonical text, with links split out as segments.

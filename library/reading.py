@@ -8,6 +8,7 @@ would move highlights; it is refused (the original text is shown instead).
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, replace
 
 from .chinese import converter
@@ -85,6 +86,7 @@ class ShownBlock:
     block: RenderedBlock
     opens_list: bool
     closes_list: bool
+    is_title: bool = False
 
     @property
     def start(self) -> int:
@@ -104,6 +106,8 @@ class ShownBlock:
 
     @property
     def tag(self) -> str:
+        if self.is_title:
+            return "h1"
         if self.block.kind == "heading":
             return f"h{self.block.level}"
         if self.block.kind == "list_item":
@@ -139,6 +143,8 @@ class ReadingView:
     blocks: list[ShownBlock]
     headings: list[Heading]
     show_contents: bool
+    # The first block is the headline itself: the page shows it as the title, not twice.
+    title_in_body: bool = False
 
     @property
     def script_label(self) -> str:
@@ -184,6 +190,28 @@ def reading_view(document: Document, revision: Revision | None, script: str) -> 
         for block in blocks
         if block.kind == "heading"
     ]
+    shown = in_page_order(blocks)
+    title_in_body = bool(shown) and is_headline(blocks[0], title)
+    if title_in_body:
+        shown[0] = replace(shown[0], is_title=True)
+        headings = headings[1:]
     long_enough = len(revision.text) >= TOC_MIN_CHARACTERS
     show_contents = long_enough and len(headings) >= TOC_MIN_HEADINGS
-    return ReadingView(script, lang, title, in_page_order(blocks), headings, show_contents)
+    return ReadingView(script, lang, title, shown, headings, show_contents, title_in_body)
+
+
+def is_headline(block: RenderedBlock, title: str) -> bool:
+    """Whether `block` is a heading that says the title (both shown in one script)."""
+    if block.kind != "heading" or not title:
+        return False
+    text = "".join(segment.text for segment in block.segments)
+    return loose(text) == loose(title)
+
+
+def loose(text: str) -> str:
+    """`text` compared loosely: NFKC (full-width punctuation), no spaces, casefolded,
+    without the punctuation that ends it (a headline may end in "：" that a title drops)."""
+    folded = "".join(unicodedata.normalize("NFKC", text).split()).casefold()
+    while folded and unicodedata.category(folded[-1]).startswith("P"):
+        folded = folded[:-1]
+    return folded

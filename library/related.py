@@ -6,11 +6,13 @@ sparse TF-IDF vector of its CJK bigrams and words, cut to its TERMS_KEPT stronge
 documents have each feature is kept in `Term` (keyed by a 64-bit hash; key 0 counts the
 documents), updated as documents are indexed.
 
-A newly indexed document finds its candidates through its rarer entities and its
-stronger terms (postings of documents sharing them), scores at most CANDIDATES of them
-by shared entities weighted by rarity (IDF), shared themes and the cosine of the two
-vectors, and keeps the best RELATED_KEPT in both directions with a reason a reader can
-check: "shares Sam Altman, Ilya Sutskever; both about governance".
+A newly indexed document reads a fixed number of posting lists from their best end (its
+rarest entities, its strongest terms), keeps the SHORTLIST candidates with the highest
+upper bound on their score, and scores those in full: shared entities weighted by rarity
+(IDF), shared themes and the cosine of the two vectors. The best RELATED_KEPT are kept
+in both directions with a reason a reader can check: "shares Sam Altman, Ilya
+Sutskever; both about governance". The work per document does not grow with the
+library.
 """
 
 from __future__ import annotations
@@ -23,19 +25,21 @@ from functools import lru_cache
 
 from django.db import connection, models
 
-from .entities import ABOUT_HITS
+from . import bulk
+from .entities import ABOUT_HITS, DocumentEntity, DocumentTheme
 from .models import Document
 
 TERMS_KEPT = 32
 RELATED_KEPT = 10
-CANDIDATES = 100
-# Candidates come from the best end of each posting list: the documents naming an
-# entity most (every one of them for an entity in at most CANDIDATE_DOCUMENT_FREQUENCY
-# documents, up to PER_RARE_ENTITY), and those weighing a term most.
-CANDIDATE_DOCUMENT_FREQUENCY = 2_000
-PER_RARE_ENTITY = 300
-PER_COMMON_ENTITY = 50
-PER_TERM = 50
+# Candidates come from the best end of a few posting lists: the documents naming each of
+# the ENTITY_POSTINGS rarest entities most (PER_ENTITY of them) and those weighing each
+# of the TERM_POSTINGS strongest terms most (PER_TERM). The SHORTLIST with the highest
+# upper bound on their score are compared in full.
+ENTITY_POSTINGS = 6
+PER_ENTITY = 64
+TERM_POSTINGS = 12
+PER_TERM = 32
+SHORTLIST = 50
 ENTITY_WEIGHT = 1.0
 THEME_WEIGHT = 0.5
 SIMILARITY_WEIGHT = 4.0
@@ -68,31 +72,11 @@ def idf(documents: int, frequency: int) -> float:
 class TermQuerySet(models.QuerySet):
     def change(self, deltas: Counter[int]) -> None:
         """Add each delta to its key's document count (an upsert per key)."""
-        rows = [(key, n) for key, n in deltas.items() if n]
-        if not rows:
-            return
-        table = Term._meta.db_table
-        sql = (
-            f"INSERT INTO {table} (key, documents) VALUES (%s, %s) "  # noqa: S608
-            f"ON CONFLICT (key) DO UPDATE SET documents = {table}.documents + excluded.documents"
-        )
-        with connection.cursor() as cursor:
-            cursor.executemany(sql, rows)
+        bulk.add(Term, "key", "documents", [(key, n) for key, n in deltas.items() if n])
 
     def frequencies(self, keys) -> dict[int, int]:
         """How many documents have each feature key (and key 0: how many there are)."""
-        keys = list({*keys, DOCUMENTS_KEY})
-        found: dict[int, int] = {}
-        with connection.cursor() as cursor:
-            for chunk in range(0, len(keys), 900):
-                part = keys[chunk : chunk + 900]
-                marks = ", ".join(["%s"] * len(part))
-                cursor.execute(
-                    f"SELECT key, documents FROM {Term._meta.db_table} WHERE key IN ({marks})",  # noqa: S608
-                    part,
-                )
-                found.update(cursor.fetchall())
-        return found
+        return bulk.lookup(Term, "key", "documents", {*keys, DOCUMENTS_KEY})
 
 
 class Term(models.Model):
@@ -117,7 +101,7 @@ class DocumentTerm(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["term", "-weight"], name="document_term_postings"),
-            models.Index(fields=["document"], name="document_term_document"),
+            models.Index(fields=["document", "term"], name="document_term_lookup"),
         ]
 
     def __str__(self) -> str:
@@ -208,12 +192,23 @@ def vector(terms: Counter[str], frequencies: dict[int, int], documents: int) -> 
 def store_vectors(vectors: dict[int, dict[int, float]]) -> None:
     DocumentTerm.objects.filter(document_id__in=list(vectors)).delete()
     rows = [(pk, key, weight) for pk, weights in vectors.items() for key, weight in weights.items()]
-    if rows:
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                "INSERT INTO library_documentterm (document_id, term, weight) VALUES (%s, %s, %s)",
-                rows,
-            )
+    bulk.insert(DocumentTerm, ["document", "term", "weight"], rows)
+
+
+def stored_features(documents: list[int]) -> dict[int, tuple[Features, dict[int, float]]]:
+    """The features and vectors indexing stored for `documents` (the terms' counts are
+    not stored: they are left empty), in three statements."""
+    found = {pk: (Features({}, set(), Counter()), {}) for pk in documents}
+    entities = DocumentEntity.objects.filter(document_id__in=documents)
+    for pk, entity, mentions in entities.values_list("document_id", "entity_id", "mentions"):
+        found[pk][0].entities[entity] = mentions
+    themes = DocumentTheme.objects.filter(document_id__in=documents, hits__gte=ABOUT_HITS)
+    for pk, theme in themes.values_list("document_id", "theme_id"):
+        found[pk][0].themes.add(theme)
+    terms = DocumentTerm.objects.filter(document_id__in=documents)
+    for pk, key, weight in terms.values_list("document_id", "term", "weight"):
+        found[pk][1][key] = weight
+    return found
 
 
 # Finding and scoring candidates -------------------------------------------------------------
@@ -227,9 +222,13 @@ class Candidate:
     score: float = 0.0
 
 
-def _in(values) -> tuple[str, list]:
+def sql_in(column: str, values) -> tuple[str, list]:
+    """`column IN (…values)`: on PostgreSQL one array parameter (`= ANY`), which spares
+    the server parsing and planning hundreds of parameters per statement."""
     values = list(values)
-    return ", ".join(["%s"] * len(values)), values
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [values]
+    return f"{column} IN ({', '.join(['%s'] * len(values))})", values
 
 
 def _rows(sql: str, params: list) -> list[tuple]:
@@ -238,118 +237,212 @@ def _rows(sql: str, params: list) -> list[tuple]:
         return cursor.fetchall()
 
 
-def _top(sql: str, per: list[tuple[list, int]]) -> list[tuple]:
-    """Rows of `sql` (taking its parameters and a LIMIT) for each parameter list, in one
-    statement: every posting list is read from its best end, only as far as needed."""
-    if not per:
-        return []
-    union = " UNION ALL ".join(
-        f"SELECT * FROM ({sql} LIMIT %s) AS t{i}"  # noqa: S608 - our SQL and placeholders
-        for i in range(len(per))
-    )
-    return _rows(union, [p for params, limit in per for p in (*params, limit)])
+@dataclass(frozen=True)
+class Posting:
+    """One posting list to read from its best end: an entity's documents (most mentions
+    first) or a term's (highest weight first), at most `limit` of them."""
+
+    kind: str  # "entity" or "term"
+    key: int  # entity id or term key
+    limit: int
+    # What sharing this feature adds to a score (a term's: times the other's weight).
+    value: float
 
 
-def candidates_of(
-    pk: int,
+POSTING_SQL = {
+    "entity": "SELECT document_id, entity_id, mentions FROM library_documententity "
+    "WHERE entity_id = %s AND document_id <> %s ORDER BY mentions DESC",
+    "term": "SELECT document_id, term, weight FROM library_documentterm "
+    "WHERE term = %s AND document_id <> %s ORDER BY weight DESC",
+}
+
+
+def postings_of(
     features: Features,
     weights: dict[int, float],
+    entity_idf: dict[int, float],
     frequencies: dict[int, int],
-) -> dict[int, Candidate]:
-    """Documents sharing an entity or a strong term with document `pk`: for each entity
-    the documents naming it most (all of them for a rare one), for each term the
-    documents weighing it most. Each comes with the entities it was found by and a
-    first guess at the similarity."""
-    found: dict[int, Candidate] = {}
-    per_entity = [
-        (
-            [e, pk],
-            PER_RARE_ENTITY
-            if frequencies.get(entity_key(e), 0) <= CANDIDATE_DOCUMENT_FREQUENCY
-            else PER_COMMON_ENTITY,
-        )
-        for e in features.entities
+) -> list[Posting]:
+    """The posting lists that find a document's candidates: those of its rarest entities
+    and of its strongest terms that some other document has too, each read only as far
+    as its limit.
+
+    A common entity (OpenAI, in half the library) or a weak term finds nothing a rarer
+    one would not, and its postings grow with the library; capping both keeps the work
+    per document the same at any size.
+    """
+    shared = [e for e in features.entities if frequencies.get(entity_key(e), 0) > 1]
+    rare = sorted(shared, key=lambda e: (-entity_idf[e], e))[:ENTITY_POSTINGS]
+    common = [key for key in weights if frequencies.get(key, 0) > 1]
+    strong = sorted(common, key=lambda key: (-weights[key], key))[:TERM_POSTINGS]
+    return [Posting("entity", e, PER_ENTITY, entity_idf[e]) for e in rare] + [
+        Posting("term", key, PER_TERM, weights[key]) for key in strong
     ]
-    for other, entity in _top(
-        "SELECT document_id, entity_id FROM library_documententity "
-        "WHERE entity_id = %s AND document_id <> %s ORDER BY mentions DESC",
-        per_entity,
-    ):
-        found.setdefault(other, Candidate(set(), set())).entities.add(entity)
-    per_term = [([key, pk], PER_TERM) for key in weights]
-    for other, key, weight in _top(
-        "SELECT document_id, term, weight FROM library_documentterm "
-        "WHERE term = %s AND document_id <> %s ORDER BY weight DESC",
-        per_term,
-    ):
-        candidate = found.setdefault(other, Candidate(set(), set()))
-        candidate.similarity += weights[key] * weight
+
+
+def read_postings(pk: int, postings: list[Posting]) -> list[list[tuple]]:
+    """Every posting's rows `(document, feature, value)`, best first, in one statement."""
+    if not postings:
+        return []
+    union = " UNION ALL ".join(
+        f"SELECT {i}, t{i}.* FROM ({POSTING_SQL[p.kind]} LIMIT %s) AS t{i}"  # noqa: S608
+        for i, p in enumerate(postings)
+    )
+    params = [value for p in postings for value in (p.key, pk, p.limit)]
+    found: list[list[tuple]] = [[] for _ in postings]
+    for index, *row in _rows(union, params):
+        found[index].append(tuple(row))
+    for rows in found:  # UNION ALL keeps no order: the best end first again
+        rows.sort(key=lambda row: -row[2])
     return found
 
 
-def score_candidates(
-    pk: int,
+def shortlist(
+    postings: list[Posting],
+    rows: list[list[tuple]],
     features: Features,
-    weights: dict[int, float],
-    frequencies: dict[int, int],
-    found: dict[int, Candidate],
+    entity_idf: dict[int, float],
+    theme_idf: dict[int, float],
+) -> list[int]:
+    """The SHORTLIST of the candidates the postings found with the highest upper bound
+    on their score.
+
+    What a candidate shares in entities and themes is summed exactly (one statement).
+    Its similarity is bounded by what the term postings showed, plus, for each term
+    posting cut at its limit without it, that term at the weight where reading stopped.
+    The terms that found no candidates can add the same to every candidate, so they do
+    not change the order.
+    """
+    similarity: dict[int, float] = {}  # the bound, before SIMILARITY_WEIGHT
+    unseen = 0.0  # what the cut-short term postings may still add
+    for posting, found in zip(postings, rows, strict=True):
+        if posting.kind == "entity":
+            for other, _, _ in found:
+                similarity.setdefault(other, 0.0)
+            continue
+        most = posting.value * found[-1][2] if len(found) >= posting.limit else 0.0
+        unseen += most
+        for other, _, weight in found:
+            # Seen in this posting: what it adds is known, not a maybe.
+            similarity[other] = similarity.get(other, 0.0) + posting.value * weight - most
+    shares = shared_scores(features, entity_idf, theme_idf, list(similarity))
+    bound = {
+        other: shares.get(other, 0.0) + SIMILARITY_WEIGHT * (partial + unseen)
+        for other, partial in similarity.items()
+    }
+    return sorted(bound, key=lambda other: (-bound[other], other))[:SHORTLIST]
+
+
+def shared_scores(
+    features: Features,
+    entity_idf: dict[int, float],
+    theme_idf: dict[int, float],
+    others: list[int],
+) -> dict[int, float]:
+    """What the entities and themes `others` share with a document add to their scores,
+    summed by the database in one statement (through each table's (document, feature)
+    index)."""
+    parts, params = [], []
+    for table, column, weight, idf_of, extra in (
+        ("library_documententity", "entity_id", ENTITY_WEIGHT, entity_idf, ""),
+        ("library_documenttheme", "theme_id", THEME_WEIGHT, theme_idf, " AND hits >= %s"),
+    ):
+        if not idf_of or not others:
+            continue
+        cases = " ".join(["WHEN %s THEN %s"] * len(idf_of))
+        ids, id_params = sql_in("document_id", others)
+        wanted, values = sql_in(column, idf_of)
+        parts.append(
+            f"SELECT document_id, CASE {column} {cases} END AS gain FROM {table} "  # noqa: S608
+            f"WHERE {ids} AND {wanted}{extra}"
+        )
+        params += [p for key, value in idf_of.items() for p in (key, weight * value)]
+        params += [*id_params, *values, *([ABOUT_HITS] if extra else [])]
+    if not parts:
+        return {}
+    union = " UNION ALL ".join(parts)
+    sql = f"SELECT document_id, SUM(gain) FROM ({union}) AS shared GROUP BY document_id"  # noqa: S608
+    return {other: float(gain) for other, gain in _rows(sql, params)}  # PostgreSQL: numeric
+
+
+def compare(
+    features: Features, weights: dict[int, float], others: list[int]
+) -> dict[int, Candidate]:
+    """What `others` share with a document: entities, themes it is about, and the cosine
+    of the two term vectors, read in one statement through each table's document index."""
+    found = {other: Candidate(set(), set()) for other in others}
+    if not others:
+        return found
+    parts, params = [], []
+    for kind, table, column, value, wanted, extra in (
+        (0, "library_documententity", "entity_id", "0.0", features.entities, ""),
+        (1, "library_documenttheme", "theme_id", "0.0", features.themes, " AND hits >= %s"),
+        (2, "library_documentterm", "term", "weight", weights, ""),
+    ):
+        if not wanted:
+            continue
+        ids, id_params = sql_in("document_id", others)
+        keys, key_params = sql_in(column, wanted)
+        parts.append(
+            f"SELECT {kind}, document_id, {column}, {value} FROM {table} "  # noqa: S608
+            f"WHERE {ids} AND {keys}{extra}"
+        )
+        params += [*id_params, *key_params, *([ABOUT_HITS] if extra else [])]
+    if not parts:
+        return found
+    for kind, other, key, weight in _rows(" UNION ALL ".join(parts), params):
+        candidate = found[other]
+        if kind == 0:
+            candidate.entities.add(key)
+        elif kind == 1:
+            candidate.themes.add(key)
+        else:
+            candidate.similarity += weights[key] * weight
+    return found
+
+
+def score(candidate: Candidate, entity_idf: dict[int, float], theme_idf: dict[int, float]) -> float:
+    """How strongly two documents are related, from what they share."""
+    return (
+        ENTITY_WEIGHT * sum(entity_idf[e] for e in candidate.entities)
+        + THEME_WEIGHT * sum(theme_idf[t] for t in candidate.themes)
+        + SIMILARITY_WEIGHT * candidate.similarity
+    )
+
+
+def worth_showing(candidate: Candidate) -> bool:
+    return bool(
+        candidate.entities or candidate.themes or candidate.similarity >= SIMILAR_WORDING / 2
+    )
+
+
+def best(
+    pk: int, features: Features, weights: dict[int, float], frequencies: dict[int, int]
 ) -> list[tuple[int, Candidate]]:
-    """The best RELATED_KEPT of the candidates, each compared in full: every shared
-    entity and theme, and the cosine over both documents' kept terms."""
-    documents = frequencies.get(DOCUMENTS_KEY, 1)
-    entity_idf = {e: idf(documents, frequencies.get(entity_key(e), 1)) for e in features.entities}
-    theme_idf = {t: idf(documents, frequencies.get(theme_key(t), 1)) for t in features.themes}
-
-    def partial(candidate: Candidate) -> float:
-        return (
-            sum(entity_idf[e] for e in candidate.entities)
-            + SIMILARITY_WEIGHT * candidate.similarity
-        )
-
-    # The best CANDIDATES by what is known so far get the full comparison.
-    ranked = sorted(found.items(), key=lambda item: (-partial(item[1]), item[0]))[:CANDIDATES]
-    shortlist = {other: Candidate(set(), set()) for other, _ in ranked}
-    if not shortlist:
-        return []
-    # Read by document (each table's index on it), the other side filtered here: asking
-    # for "these documents and these terms" lets the database pick the term index and
-    # read every posting of every term.
-    ids_marks, ids = _in(shortlist)
-    if features.entities:
-        for other, entity in _rows(
-            f"SELECT document_id, entity_id FROM library_documententity "  # noqa: S608
-            f"WHERE document_id IN ({ids_marks})",
-            ids,
-        ):
-            if entity in features.entities:
-                shortlist[other].entities.add(entity)
-    if features.themes:
-        for other, theme, hits in _rows(
-            f"SELECT document_id, theme_id, hits FROM library_documenttheme "  # noqa: S608
-            f"WHERE document_id IN ({ids_marks})",
-            ids,
-        ):
-            if theme in features.themes and hits >= ABOUT_HITS:
-                shortlist[other].themes.add(theme)
-    if weights:
-        for other, key, weight in _rows(
-            f"SELECT document_id, term, weight FROM library_documentterm "  # noqa: S608
-            f"WHERE document_id IN ({ids_marks})",
-            ids,
-        ):
-            if key in weights:
-                shortlist[other].similarity += weights[key] * weight
+    """Document `pk`'s RELATED_KEPT most related documents, best first: the shortlist
+    of its capped postings, each compared in full. Three statements."""
+    entity_idf, theme_idf = idfs(features, frequencies)
+    postings = postings_of(features, weights, entity_idf, frequencies)
+    rows = read_postings(pk, postings)
+    others = shortlist(postings, rows, features, entity_idf, theme_idf)
     scored = []
-    for other, candidate in shortlist.items():
-        candidate.score = (
-            ENTITY_WEIGHT * sum(entity_idf[e] for e in candidate.entities)
-            + THEME_WEIGHT * sum(theme_idf[t] for t in candidate.themes)
-            + SIMILARITY_WEIGHT * candidate.similarity
-        )
-        if candidate.entities or candidate.themes or candidate.similarity >= SIMILAR_WORDING / 2:
+    for other, candidate in compare(features, weights, others).items():
+        candidate.score = score(candidate, entity_idf, theme_idf)
+        if worth_showing(candidate):
             scored.append((other, candidate))
     scored.sort(key=lambda item: (-item[1].score, item[0]))
     return scored[:RELATED_KEPT]
+
+
+def idfs(
+    features: Features, frequencies: dict[int, int]
+) -> tuple[dict[int, float], dict[int, float]]:
+    """The rarity weight of each of a document's entities and themes."""
+    documents = frequencies.get(DOCUMENTS_KEY, 1)
+    return (
+        {e: idf(documents, frequencies.get(entity_key(e), 1)) for e in features.entities},
+        {t: idf(documents, frequencies.get(theme_key(t), 1)) for t in features.themes},
+    )
 
 
 def reason(
@@ -376,24 +469,32 @@ def reason(
 
 
 def relate(
-    pk: int,
-    features: Features,
-    weights: dict[int, float],
+    documents: list[tuple[int, Features, dict[int, float]]],
     frequencies: dict[int, int],
     names: tuple[dict[int, str], dict[int, str]],
-) -> list[RelatedDocument]:
-    """Find and store document `pk`'s related documents, both ways (its features and
-    vector already stored, `frequencies` current). Returns its own rows."""
-    found = candidates_of(pk, features, weights, frequencies)
-    best = score_candidates(pk, features, weights, frequencies, found)
-    documents = frequencies.get(DOCUMENTS_KEY, 1)
-    entity_idf = {e: idf(documents, frequencies.get(entity_key(e), 1)) for e in features.entities}
-    rows = []
-    for other, candidate in best:
-        why = reason(candidate, names[0], names[1], entity_idf)
-        score = round(candidate.score, 4)
-        rows.append(RelatedDocument(document_id=pk, other_id=other, score=score, reason=why))
-        rows.append(RelatedDocument(document_id=other, other_id=pk, score=score, reason=why))
-    RelatedDocument.objects.filter(models.Q(document_id=pk) | models.Q(other_id=pk)).delete()
-    RelatedDocument.objects.bulk_create(rows)
-    return [row for row in rows if row.document_id == pk]
+) -> dict[int, list[tuple[int, Candidate]]]:
+    """Find and store the related documents of `(pk, features, vector)` entries, both
+    ways (their features and vectors already stored, `frequencies` current).
+
+    Each document costs two statements whatever the library's size; the rows of all of
+    them are replaced together. Returns each document's best, best first.
+    """
+    rows: dict[tuple[int, int], tuple[float, str]] = {}
+    found = {}
+    for pk, features, weights in documents:
+        found[pk] = best(pk, features, weights, frequencies)
+        entity_idf, _ = idfs(features, frequencies)
+        for other, candidate in found[pk]:
+            why = reason(candidate, names[0], names[1], entity_idf)
+            value = round(candidate.score, 4)
+            rows[pk, other] = rows[other, pk] = (value, why)
+    ids = [pk for pk, _, _ in documents]
+    RelatedDocument.objects.filter(
+        models.Q(document_id__in=ids) | models.Q(other_id__in=ids)
+    ).delete()
+    bulk.insert(
+        RelatedDocument,
+        ["document", "other", "score", "reason"],
+        [(pk, other, value, why) for (pk, other), (value, why) in rows.items()],
+    )
+    return found

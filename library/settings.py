@@ -5,9 +5,11 @@ secure-cookie, HSTS and HTTPS-redirect settings default on whenever DEBUG is off
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp import constants as csp
 from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
 
@@ -57,12 +59,15 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "taggit",
+    "csp",
+    "axes",
     "library",
     "annotations",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -70,6 +75,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "library.urls"
@@ -85,6 +92,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
                 "library.context_processors.accounts",
                 "annotations.context_processors.reading",
             ],
@@ -160,6 +168,53 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
+# Content-Security-Policy (django-csp). Scripts and styles come from our own origin; an
+# inline <script> or <style> needs the request's nonce (`{{ request.csp_nonce }}`). The
+# reading page shows no remote images (image blocks keep their caption only), so img-src
+# stays 'self'. PIZHU_CSP_REPORT_ONLY=1 sends the same policy as report-only, to try a
+# change on a live site; PIZHU_CSP_REPORT_URI names where browsers send violations.
+CSP_DIRECTIVES = {
+    "default-src": [csp.SELF],
+    "script-src": [csp.SELF, csp.NONCE],
+    "style-src": [csp.SELF, csp.NONCE],
+    "img-src": [csp.SELF],
+    "object-src": [csp.NONE],
+    "base-uri": [csp.NONE],
+    "frame-ancestors": [csp.NONE],
+    "form-action": [csp.SELF],
+}
+if csp_report_uri := env_str("PIZHU_CSP_REPORT_URI"):
+    CSP_DIRECTIVES["report-uri"] = [csp_report_uri]
+if env_bool("PIZHU_CSP_REPORT_ONLY", False):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": CSP_DIRECTIVES}
+else:
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": CSP_DIRECTIVES}
+
+# Login throttling (django-axes): after PIZHU_LOGIN_FAILURES failed logins for one
+# username from one address, that pair is locked out for PIZHU_LOGIN_COOLOFF_MINUTES;
+# a successful login clears the count. Attempts live in the database, so every web
+# worker sees them. Applies to /accounts/login/ and the admin's login alike.
+AUTHENTICATION_BACKENDS = [
+    "library.throttling.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("PIZHU_LOGIN_FAILURES", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("PIZHU_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Failed attempts are what the lock needs; a log of every successful login (address,
+# browser) would only be personal data to keep safe.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_LOCKOUT_CALLABLE = "library.throttling.locked_out"
+AXES_CLIENT_IP_CALLABLE = "library.throttling.client_ip"
+AXES_VERBOSE = False
+# How many reverse proxies in front of the app append to X-Forwarded-For (0: use the
+# connection's address). Decides the address that login and sign-up throttling count.
+PIZHU_TRUSTED_PROXIES = env_int("PIZHU_TRUSTED_PROXIES", 0)
+# Sign-up: at most this many attempts per address per hour (Django's cache; per web
+# worker process unless CACHES names a shared cache).
+PIZHU_SIGNUPS_PER_HOUR = env_int("PIZHU_SIGNUPS_PER_HOUR", 10)
+
 # Limits on what an import may bring in.
 PIZHU_MAX_IMPORT_BYTES = env_int("PIZHU_MAX_IMPORT_BYTES", 10 * 1024 * 1024)
 
@@ -182,6 +237,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # django-axes logs every login at INFO; lockouts are warnings.
+    "loggers": {"axes": {"level": env_str("AXES_LOG_LEVEL", "WARNING")}},
 }
 
 # Bulk import (library/importing.py, library/archives.py): background tasks run by

@@ -11,7 +11,8 @@ once, the hash picks one of 64 slots and the slot keeps its smallest value; empt
 borrow from the next filled one (rotation densification, Shrivastava & Li, 2014). Hashing
 each 4-gram once instead of 64 times is what keeps this cheap next to the cleaner, and
 the hash (multiply-shift over the 4-gram's code points) is specified here, so stored
-sketches stay comparable across Python versions and processes.
+sketches stay comparable across Python versions and processes. numpy hashes a page's
+4-grams at once; `reference_sketch` is the same computation one 4-gram at a time.
 
 With 16 bands of 4 rows, a pair with similarity 0.7 becomes a candidate with
 probability 1 - (1 - 0.7^4)^16 ≈ 0.99, one with 0.05 with about 0.0001.
@@ -21,6 +22,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+
+import numpy as np
 
 from .cleaning.rules import fold
 
@@ -37,6 +40,14 @@ NOT_WORD = re.compile(r"[\W_]+")
 _MULTIPLIER = 0x9E3779B97F4A7C15F39CC0605CEDC835  # odd, 128 bits
 _MASK128 = (1 << 128) - 1
 _EMPTY = 1 << 64
+# The multiplier's 64-bit halves and the low one's 32-bit halves, for numpy's uint64.
+_M_LOW = np.uint64(_MULTIPLIER & (2**64 - 1))
+_M_HIGH = np.uint64(_MULTIPLIER >> 64)
+_M0 = np.uint64(_MULTIPLIER & 0xFFFFFFFF)
+_M1 = np.uint64((_MULTIPLIER >> 32) & 0xFFFFFFFF)
+_LOW32 = np.uint64(0xFFFFFFFF)
+_32 = np.uint64(32)
+_NONE = np.uint64(2**64 - 1)  # no shingle in the slot (values are below 2^58)
 
 
 def folded(text: str) -> str:
@@ -49,13 +60,39 @@ def sketch(text: str) -> tuple[int, ...] | None:
     letters = folded(text)
     if len(letters) < MIN_CHARACTERS:
         return None
+    codes = np.frombuffer(letters.encode("utf-32-le"), dtype="<u4").astype(np.uint64)
+    count = len(codes) - SHINGLE + 1
+    # A shingle is the 128-bit number of its four code points (little-endian), in two
+    # 64-bit halves; its hash is the high 64 bits of (shingle * odd constant) mod 2^128.
+    low = codes[:count] | (codes[1 : count + 1] << _32)
+    high = codes[2 : count + 2] | (codes[3 : count + 3] << _32)
+    values = _high_product(low) + low * _M_HIGH + high * _M_LOW  # wraps mod 2^64
+    slots = (values & np.uint64(SLOTS - 1)).astype(np.intp)
+    mins = np.full(SLOTS, _NONE, dtype=np.uint64)
+    np.minimum.at(mins, slots, values >> np.uint64(6))
+    return tuple(densified([_EMPTY if value == _NONE else value for value in mins.tolist()]))
+
+
+def _high_product(low: np.ndarray) -> np.ndarray:
+    """The high 64 bits of each `low * (_MULTIPLIER mod 2^64)`, from 32-bit halves."""
+    a0, a1 = low & _LOW32, low >> _32
+    carry = a1 * _M0 + ((a0 * _M0) >> _32)
+    middle = (carry & _LOW32) + a0 * _M1
+    return a1 * _M1 + (carry >> _32) + (middle >> _32)
+
+
+def reference_sketch(text: str) -> tuple[int, ...] | None:
+    """`sketch` one shingle at a time with Python's integers: the specification that the
+    vectorised version must match (tests compare them)."""
+    letters = folded(text)
+    if len(letters) < MIN_CHARACTERS:
+        return None
     data = letters.encode("utf-32-le")  # four bytes per code point
     width = 4 * SHINGLE
     mins = [_EMPTY] * SLOTS
-    from_bytes = int.from_bytes
     for start in range(0, len(data) - width + 4, 4):
-        # Multiply-shift hashing: the high 64 bits of (shingle * odd constant) mod 2^128.
-        value = ((from_bytes(data[start : start + width], "little") * _MULTIPLIER) & _MASK128) >> 64
+        shingle = int.from_bytes(data[start : start + width], "little")
+        value = ((shingle * _MULTIPLIER) & _MASK128) >> 64
         slot = value & (SLOTS - 1)
         value >>= 6
         if value < mins[slot]:

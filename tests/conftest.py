@@ -21,3 +21,12 @@ def admin_user(db):
 def fast_password_hashing(settings):
     """The persona fixtures hash a password; PBKDF2 would cost half a second each."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: sign-up throttling (library/throttling.py)
+    counts attempts there, and counts must not leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -1,9 +1,10 @@
 """Turn the raw bytes of a scraped file (HTML or plain text) into text.
 
-Evidence is weighed in the design doc's order: a BOM, then the declared charset, then strict
-UTF-8, then strict gb18030 / big5hkscs scored by the share of common Han characters, then
-charset-normalizer, then the least damaged lossy decode. A declaration is checked rather than
-trusted, because scraped pages often declare gb2312 over UTF-8 bytes, big5 over GBK bytes, etc.
+Evidence is weighed in the design doc's order: a BOM (or UTF-16's telltale NUL bytes without
+one), then the declared charset, then strict UTF-8, then strict gb18030 / big5hkscs scored by
+the share of common Han characters, then charset-normalizer, then the least damaged lossy
+decode. A declaration is checked rather than trusted, because scraped pages often declare
+gb2312 over UTF-8 bytes, big5 over GBK bytes, etc.
 """
 
 from __future__ import annotations
@@ -72,7 +73,8 @@ class Decoded:
     text: str
     encoding: str
     confidence: float
-    method: str  # "bom" | "declared" | "utf-8" | "han-score" | "detector" | "fallback"
+    # "bom" | "utf-16" | "declared" | "utf-8" | "han-score" | "detector" | "fallback"
+    method: str
 
     @property
     def low_confidence(self) -> bool:
@@ -200,6 +202,32 @@ def _detect(data: bytes) -> _Candidate | None:
     return found._replace(score=min(found.score, 1.0 - best.chaos)) if found else None
 
 
+def utf16_without_bom(data: bytes) -> str | None:
+    """ "utf-16-le" or "utf-16-be" for UTF-16 that starts with no byte-order mark, else None.
+
+    Markup and Latin text in UTF-16 have a NUL in every other byte, on one side only
+    (the high byte of each ASCII character): a text in any other encoding does not. The
+    sample must also decode strictly.
+    """
+    sample = data[: _SNIFF_BYTES - _SNIFF_BYTES % 2]
+    if len(sample) < 8 or len(data) % 2:
+        return None
+    half = len(sample) // 2
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    for codec, high, low in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if high >= 0.3 * half and low <= 0.02 * half:
+            try:
+                text = sample.decode(codec)
+            except UnicodeDecodeError as error:
+                if error.start < len(sample) - 4:  # a surrogate pair cut by the sample
+                    return None
+                text = sample[: error.start].decode(codec)
+            # Binary data with NULs in every other byte decodes to control characters.
+            controls = sum(1 for c in text if c < " " and c not in "\t\n\r")
+            return codec if controls <= 0.05 * max(len(text), 1) else None
+    return None
+
+
 def decode(data: bytes, declared: str | None = None) -> Decoded:
     """Decode scraped bytes to text, never raising.
 
@@ -215,6 +243,8 @@ def decode(data: bytes, declared: str | None = None) -> Decoded:
         if data.startswith(bom):
             found = _candidate(data, codec) or _candidate(data, codec, errors="replace")
             return _result(found, "bom")
+    if (codec := utf16_without_bom(data)) and (found := _candidate(data, codec)):
+        return _result(found, "utf-16")
 
     codec = (declared and _normalise(declared)) or declared_charset(data)
     if codec in (None, "utf-8"):

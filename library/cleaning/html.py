@@ -42,6 +42,7 @@ BLOCKS = frozenset(
 )  # fmt: skip
 LAYOUT_MARKERS = BLOCKS - {"td", "th", "tr", "tbody", "thead", "tfoot", "caption"}
 SKIPPED_STRINGS = (Comment, Declaration, Doctype, ProcessingInstruction)
+NUL = re.compile("\x00+")
 # What a browser collapses: ASCII whitespace only. U+3000 and friends are content; a
 # no-break space reads as a space.
 WHITESPACE = re.compile(r"[ \t\n\r\f\v\xa0]+")
@@ -577,6 +578,11 @@ def find_headline(walker: Walker, hints: Hints) -> str:
 
 def parse_html(text: str) -> tuple[Page, list[Removal]]:
     """Parse `text` (decoded HTML) into a `Page`; also returns the whole-element removals."""
+    # The HTML parser reads NUL as U+FFFD, as the HTML standard says; Pizhu drops NUL as
+    # a control character (text pages too), so it goes before parsing, audited.
+    nuls = [Removal(m.group(), "control-characters", m.start()) for m in NUL.finditer(text)]
+    if nuls:
+        text = text.replace("\x00", "")
     # Attributes stay plain strings (class="a b" is not split into a list): faster, and
     # the walk splits only the few it reads.
     text, set_aside = set_aside_raw_text(text)
@@ -607,4 +613,4 @@ def parse_html(text: str) -> tuple[Page, list[Removal]]:
         Removal(text=f"<{name}> ×{count}", rule="script-style", start=-1)
         for name, count in sorted(walker.dropped.items())
     ]
-    return Page(walker.pieces, hints, is_html=True), removed
+    return Page(walker.pieces, hints, is_html=True), nuls + removed

@@ -26,7 +26,7 @@ from urllib.parse import urljoin, urlsplit
 
 from ..chinese import converter, detect_language, detect_script
 from .document import Block, Cleaned, Link, Metadata, Removal, assemble
-from .encoding import decode
+from .encoding import decode, utf16_without_bom
 from .html import parse_html
 from .metadata import (
     byline_author,
@@ -124,7 +124,7 @@ def clean(
     html = looks_like_html(data, filename)
     if not html and suffix not in TEXT_SUFFIXES:
         raise Rejected(f"unsupported file type {suffix!r}")
-    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff")) or utf16_without_bom(data)
     if not utf16 and data[:4096].count(b"\x00") > 16:
         raise Rejected("binary file: it holds NUL bytes, not text")
     started = time.monotonic()

@@ -1,7 +1,9 @@
-// The margin: the reader's highlights in document order, with their notes and tags,
-// the orphans apart ("could not be placed"), and the editor for a note and its tags.
-// Everything is built from <template>s and filled with textContent; the note's HTML
-// goes through safe-html.js.
+// The margin: the highlights in document order, with their notes and tags, the orphans
+// apart ("could not be placed"), and the editor for a note, its tags and who sees it.
+// Others' shared highlights carry their author's name and are read-only; any shared
+// highlight has its replies under it, one level deep, and a reply box.
+// Everything is built from <template>s and filled with textContent; the note's and
+// replies' HTML goes through safe-html.js.
 
 import { fragmentFrom } from "./safe-html.js";
 
@@ -16,14 +18,34 @@ export function parseTags(text) {
   return [...seen.values()];
 }
 
+const LIBRARY = "全馆 Library";
+
+export function sharingValue(highlight) {
+  return highlight.sharing === "group" ? `group:${highlight.group}` : highlight.sharing;
+}
+
+export function parseSharing(value) {
+  if (value.startsWith("group:")) return { sharing: "group", group: Number(value.slice(6)) };
+  return { sharing: value, group: null };
+}
+
+// "2024-05-01 14:03" in the reader's own time zone.
+function shortTime(iso) {
+  const date = new Date(iso);
+  const two = (n) => String(n).padStart(2, "0");
+  return `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())} ${two(date.getHours())}:${two(date.getMinutes())}`;
+}
+
 export class Margin {
-  constructor(aside, { store, blocks, themes, tagUrl, handlers }) {
+  constructor(aside, { store, blocks, themes, groups = [], tagUrl, handlers }) {
     this.aside = aside;
     this.store = store;
     this.blocks = blocks;
     this.themes = themes;
+    this.groups = groups;
     this.tagUrl = tagUrl;
     this.handlers = handlers;
+    this.replyTemplate = document.getElementById("pz-reply-item");
     this.list = aside.querySelector('[data-role="list"]');
     this.orphanSection = aside.querySelector('[data-role="orphans"]');
     this.orphanList = aside.querySelector('[data-role="orphan-list"]');
@@ -33,6 +55,14 @@ export class Margin {
     this.items = new Map(); // id -> {li, version}
     this.current = null;
     aside.addEventListener("click", (event) => this.click(event));
+    aside.addEventListener("submit", (event) => this.submitReply(event));
+    aside.addEventListener("keydown", (event) => {
+      const box = event.target.closest?.("form.reply-form textarea");
+      if (box && event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+        event.preventDefault();
+        box.form.requestSubmit();
+      }
+    });
   }
 
   click(event) {
@@ -40,8 +70,80 @@ export class Margin {
     const li = event.target.closest("li.hl-item");
     if (!button || !li) return;
     const id = Number(li.dataset.id);
+    const reply = button.closest("li.reply");
+    if (reply) {
+      const replyId = Number(reply.dataset.id);
+      if (button.dataset.action === "reply-edit") this.openReplyEditor(id, replyId, reply);
+      else if (button.dataset.action === "reply-delete") this.handlers.deleteReply(id, replyId);
+      return;
+    }
     const handler = this.handlers[button.dataset.action];
     if (handler) handler(id);
+  }
+
+  async submitReply(event) {
+    const form = event.target.closest("form.reply-form");
+    if (!form) return;
+    event.preventDefault();
+    const id = Number(form.closest("li.hl-item").dataset.id);
+    const body = form.elements.body.value;
+    const error = form.querySelector(".hl-error");
+    if (!body.trim()) return;
+    form.querySelector('button[type="submit"]').disabled = true;
+    try {
+      await this.handlers.reply(id, body);
+      form.elements.body.value = "";
+      error.hidden = true;
+    } catch (problem) {
+      error.textContent = problem.message;
+      error.hidden = false;
+    } finally {
+      form.querySelector('button[type="submit"]').disabled = false;
+    }
+  }
+
+  focusReply(id) {
+    const form = this.items.get(id)?.li.querySelector("form.reply-form");
+    if (form && !form.hidden) form.elements.body.focus({ preventScroll: true });
+    return Boolean(form && !form.hidden);
+  }
+
+  openReplyEditor(id, replyId, li) {
+    const reply = this.store.get(id)?.replies.find((r) => r.id === replyId);
+    if (!reply || li.querySelector("form")) return;
+    const form = document.createElement("form");
+    form.className = "reply-editor";
+    const box = document.createElement("textarea");
+    box.name = "body";
+    box.rows = 2;
+    box.maxLength = 10000;
+    box.required = true;
+    box.value = reply.body;
+    box.setAttribute("aria-label", "编辑回复 Edit reply");
+    const save = document.createElement("button");
+    save.type = "submit";
+    save.textContent = "保存 Save";
+    const cancel = document.createElement("button");
+    cancel.type = "button";
+    cancel.className = "link";
+    cancel.textContent = "取消 Cancel";
+    const error = document.createElement("p");
+    error.className = "hl-error";
+    error.hidden = true;
+    form.append(box, save, " ", cancel, error);
+    cancel.addEventListener("click", () => form.remove());
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      event.stopPropagation();
+      try {
+        await this.handlers.editReply(id, replyId, box.value);
+      } catch (problem) {
+        error.textContent = problem.message;
+        error.hidden = false;
+      }
+    });
+    li.append(form);
+    box.focus();
   }
 
   render() {
@@ -85,12 +187,66 @@ export class Margin {
       entry = { li, version: null, state: null };
       this.items.set(highlight.id, entry);
     }
-    if (entry.version !== highlight.version || entry.state !== highlight.state) {
+    const replies = (highlight.replies ?? []).map((r) => `${r.id}@${r.updated}`).join();
+    if (
+      entry.version !== highlight.version ||
+      entry.state !== highlight.state ||
+      entry.replies !== replies
+    ) {
       this.fill(entry.li, highlight);
       entry.version = highlight.version;
       entry.state = highlight.state;
+      entry.replies = replies;
     }
     return entry.li;
+  }
+
+  groupName(id) {
+    return this.groups.find((g) => g.id === id)?.name ?? "";
+  }
+
+  sharedWith(highlight) {
+    if (highlight.sharing === "group") return `小组 ${this.groupName(highlight.group)}`;
+    return highlight.sharing === "library" ? LIBRARY : "";
+  }
+
+  fillSharing(li, highlight) {
+    const mine = highlight.mine !== false;
+    li.classList.toggle("others", !mine);
+    const byline = li.querySelector('[data-role="byline"]');
+    byline.replaceChildren();
+    if (!mine) {
+      const author = document.createElement("span");
+      author.className = "author";
+      author.textContent = highlight.author;
+      byline.append(author, ` · ${this.sharedWith(highlight)}`);
+    }
+    byline.hidden = mine;
+    const badge = li.querySelector('[data-role="sharing"]');
+    badge.textContent = mine && highlight.sharing !== "private" ? `已分享 ${this.sharedWith(highlight)}` : "";
+    badge.parentElement.hidden = !badge.textContent;
+    for (const name of ["edit", "delete"]) {
+      li.querySelector(`[data-action="${name}"]`).hidden = !mine;
+    }
+    const replies = highlight.replies ?? [];
+    const list = li.querySelector('[data-role="replies"]');
+    list.replaceChildren(...replies.map((reply) => this.replyItem(reply)));
+    list.hidden = replies.length === 0;
+    li.querySelector('[data-role="reply-form"]').hidden =
+      highlight.sharing === "private" && replies.length === 0;
+  }
+
+  replyItem(reply) {
+    const li = this.replyTemplate.content.firstElementChild.cloneNode(true);
+    li.dataset.id = String(reply.id);
+    li.id = `reply-${reply.id}`;
+    li.querySelector(".author").textContent = reply.author;
+    const time = li.querySelector("time");
+    time.dateTime = reply.created;
+    time.textContent = shortTime(reply.created);
+    li.querySelector('[data-role="body"]').replaceChildren(fragmentFrom(reply.body_html ?? ""));
+    li.querySelector(".reply-actions").hidden = !reply.mine;
+    return li;
   }
 
   fill(li, highlight) {
@@ -119,7 +275,7 @@ export class Margin {
     );
     tags.hidden = highlight.tags.length === 0;
     li.querySelector('[data-action="reattach"]').hidden = !orphan;
-    li.querySelector('[data-action="edit"]').hidden = false;
+    this.fillSharing(li, highlight);
   }
 
   setCurrent(id, { scroll = true } = {}) {
@@ -171,6 +327,17 @@ export class Margin {
       label.append(box, ` ${theme.label} ${theme.name}`);
       fieldset.append(label);
     }
+    const share = form.elements.sharing;
+    const option = (value, label) => {
+      const item = document.createElement("option");
+      item.value = value;
+      item.textContent = label;
+      share.append(item);
+    };
+    option("private", "仅自己 Only me");
+    for (const group of this.groups) option(`group:${group.id}`, `小组 ${group.name}`);
+    option("library", "全馆 Every reader");
+    share.value = sharingValue(highlight);
     const themeNames = new Set(this.themes.map((t) => t.name));
     form.elements.tags.value = highlight.tags
       .filter((t) => !themeNames.has(t.toLowerCase()))
@@ -188,7 +355,9 @@ export class Margin {
       const unique = tags.filter((t) => !seen.has(t.toLowerCase()) && seen.add(t.toLowerCase()));
       form.querySelector('button[type="submit"]').disabled = true;
       try {
-        await this.handlers.save(id, { note: textarea.value, tags: unique });
+        const changes = { note: textarea.value, tags: unique };
+        if (share.value !== sharingValue(highlight)) Object.assign(changes, parseSharing(share.value));
+        await this.handlers.save(id, changes);
         close();
       } catch (problem) {
         error.textContent = problem.message;
@@ -209,7 +378,7 @@ export class Margin {
         form.requestSubmit();
       }
     });
-    entry.li.append(form);
+    entry.li.querySelector('[data-role="replies"]').before(form);
     const target = focus === "tags" ? form.elements.tags : textarea;
     target.focus({ preventScroll: true });
     entry.li.scrollIntoView({ block: "nearest" });

@@ -2,6 +2,8 @@
 // changed, so its text, offsets and selection behave exactly as without highlights.
 // Overlaps show distinctly: each stretch is drawn at its depth (one, two, three or
 // more highlights over it), the current highlight is underlined, notes are dotted.
+// Other readers' highlights shared with this one are drawn apart (pz-hl-other: a
+// different colour), so one's own stay recognisable.
 
 const DEPTHS = ["pz-hl-1", "pz-hl-2", "pz-hl-3"];
 export const supported = typeof CSS !== "undefined" && "highlights" in CSS;
@@ -23,15 +25,19 @@ export function stretches(highlights) {
   return result;
 }
 
-export function paint(blocks, highlights, current) {
+export function paint(blocks, all, current) {
   if (!supported) return;
+  const highlights = all.filter((h) => h.mine !== false);
+  const others = all.filter((h) => h.mine === false);
+  const shared = new Highlight(...stretches(others).map((s) => blocks.range(s.start, s.end)));
+  CSS.highlights.set("pz-hl-other", shared);
   const layers = DEPTHS.map(() => []);
   for (const { start, end, depth } of stretches(highlights)) {
     layers[Math.min(depth, DEPTHS.length) - 1].push(blocks.range(start, end));
   }
   DEPTHS.forEach((name, i) => CSS.highlights.set(name, new Highlight(...layers[i])));
   const notes = new Highlight(
-    ...highlights.filter((h) => h.note.trim()).map((h) => blocks.range(h.start, h.end)),
+    ...all.filter((h) => h.note.trim()).map((h) => blocks.range(h.start, h.end)),
   );
   notes.priority = 1;
   CSS.highlights.set("pz-hl-note", notes);

@@ -34,6 +34,7 @@ class Reader {
       store: this.store,
       blocks: this.blocks,
       themes: config.themes,
+      groups: config.groups ?? [],
       tagUrl: this.aside.querySelector(".margin-foot a")?.pathname ?? "/highlights/",
       handlers: {
         focus: (id) => this.show(id, { focusMargin: false }),
@@ -41,6 +42,9 @@ class Reader {
         delete: (id) => this.remove(id),
         reattach: (id) => this.startReattach(id),
         save: (id, changes) => this.store.update(id, changes),
+        reply: (id, body) => this.store.addReply(id, body),
+        editReply: (id, replyId, body) => this.store.editReply(id, replyId, body),
+        deleteReply: (id, replyId) => this.removeReply(id, replyId),
       },
     });
     this.knownTags(config.tags);
@@ -234,7 +238,22 @@ class Reader {
     this.current = id;
     this.margin.setCurrent(id);
     this.repaint();
+    if (this.store.get(id)?.mine === false) {
+      // Someone else's: not ours to edit, but we may answer it.
+      if (!this.margin.focusReply(id)) this.toast.show("Only its author can edit this highlight.");
+      return;
+    }
     this.margin.openEditor(id, focus);
+  }
+
+  async removeReply(id, replyId) {
+    if (!confirm("删除这条回复？ Delete this reply?")) return;
+    try {
+      await this.store.removeReply(id, replyId);
+      this.toast.show("已删除 Reply deleted");
+    } catch (error) {
+      this.toast.show(error.message, { seconds: 8 });
+    }
   }
 
   remove(id) {
@@ -318,11 +337,13 @@ class Reader {
   }
 
   followHash() {
-    const match = /^#highlight-(\d+)$/.exec(location.hash);
+    const match = /^#(highlight|reply)-(\d+)$/.exec(location.hash);
     if (!match) return false;
-    const id = Number(match[1]);
-    if (!this.store.get(id)) return false;
+    const id = match[1] === "reply" ? this.store.findReply(Number(match[2]))?.id : Number(match[2]);
+    if (!id || !this.store.get(id)) return false;
+    if (NARROW.matches && match[1] === "reply") this.openMargin(true);
     this.show(id, { focusMargin: true });
+    if (match[1] === "reply") document.getElementById(location.hash.slice(1))?.scrollIntoView({ block: "nearest" });
     return true;
   }
 }

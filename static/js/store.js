@@ -1,5 +1,6 @@
-// The reader's highlights of this document, kept in step with the server. Listeners
-// hear "change" after every create, edit, delete and undo.
+// The highlights of this document the reader may see, kept in step with the server:
+// their own (`mine`) and others' shared with them, each with its `replies`. Listeners
+// hear "change" after every create, edit, delete, undo and reply.
 
 import { ApiError } from "./api.js";
 
@@ -18,6 +19,20 @@ export class HighlightStore extends EventTarget {
 
   url(id) {
     return `${this.urls.highlights}${id}/`;
+  }
+
+  repliesUrl(id) {
+    return this.urls.replies.replace("{id}", String(id));
+  }
+
+  replyUrl(replyId) {
+    return this.urls.reply.replace("{id}", String(replyId));
+  }
+
+  // The API's highlight, keeping what only the page knows (whose it is, its replies).
+  merged(id, fresh) {
+    const known = this.items.get(id);
+    return { mine: true, replies: [], ...known, ...fresh };
   }
 
   changed(detail = {}) {
@@ -40,13 +55,43 @@ export class HighlightStore extends EventTarget {
   }
 
   orphans() {
-    return this.visible().filter((h) => h.state === "orphaned");
+    return this.visible().filter((h) => h.state === "orphaned" && h.mine !== false);
+  }
+
+  findReply(replyId) {
+    for (const highlight of this.visible()) {
+      if (highlight.replies?.some((r) => r.id === replyId)) return highlight;
+    }
+    return undefined;
+  }
+
+  async addReply(id, body) {
+    const reply = await this.api.call("POST", this.repliesUrl(id), { body });
+    const highlight = this.items.get(id);
+    highlight.replies = [...(highlight.replies ?? []), reply];
+    this.changed({ id });
+    return reply;
+  }
+
+  async editReply(id, replyId, body) {
+    const reply = await this.api.call("PATCH", this.replyUrl(replyId), { body });
+    const highlight = this.items.get(id);
+    highlight.replies = highlight.replies.map((r) => (r.id === replyId ? reply : r));
+    this.changed({ id });
+    return reply;
+  }
+
+  async removeReply(id, replyId) {
+    await this.api.call("DELETE", this.replyUrl(replyId));
+    const highlight = this.items.get(id);
+    highlight.replies = highlight.replies.filter((r) => r.id !== replyId);
+    this.changed({ id });
   }
 
   async create(fields) {
     const body = { document: this.documentId, ...fields };
     const created = await this.api.call("POST", this.urls.highlights, body);
-    this.items.set(created.id, created);
+    this.items.set(created.id, { ...created, mine: true, replies: [] });
     this.changed({ id: created.id });
     return created;
   }
@@ -60,12 +105,12 @@ export class HighlightStore extends EventTarget {
         ...changes,
         version: current.version,
       });
-      this.items.set(id, updated);
+      this.items.set(id, this.merged(id, updated));
       this.changed({ id });
       return updated;
     } catch (error) {
       if (error instanceof ApiError && error.status === 409 && error.body?.current) {
-        this.items.set(id, error.body.current);
+        this.items.set(id, this.merged(id, error.body.current));
         this.changed({ id });
       }
       throw error;

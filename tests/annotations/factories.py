@@ -1,6 +1,8 @@
 """Plain factory functions for highlights (see tests/factories.py)."""
 
-from annotations.models import Highlight
+from django.contrib.auth import get_user_model
+
+from annotations.models import Highlight, ReadingGroup
 from library.cleaning import clean_text
 from tests.factories import make_document, make_source
 
@@ -26,3 +28,21 @@ def revise(document, text: str):
     revision = document.add_revision(clean_text(text), source=make_source())
     document.refresh_from_db()
     return revision
+
+
+def make_group(owner, *members, name: str = "读书会"):
+    """A reading group owned by `owner`, with `members` added."""
+    group = ReadingGroup.objects.start(owner=owner, name=name)
+    for member in members:
+        group.add(member)
+    return group
+
+
+def share(highlight, sharing: str, group=None):
+    """Share `highlight` as its owner would through the API, and return it fresh."""
+    highlight.edit(version=highlight.version, sharing=sharing, group=group)
+    return highlight
+
+
+def make_user(username: str):
+    return get_user_model().objects.create_user(username, password=f"{username}-password")

@@ -2,11 +2,23 @@
 
 import csv
 import io
+import zipfile
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
 
-from annotations.exports import Source, csv_safe, markdown, to_csv
+from annotations.exports import (
+    Source,
+    content_disposition,
+    csv_safe,
+    file_name,
+    literal,
+    markdown,
+    notes_archive,
+    obsidian_tag,
+    to_csv,
+)
 from annotations.webannotation import Exported
 
 SOURCE = Source(
@@ -69,3 +81,87 @@ def test_markdown_has_front_matter_quotes_notes_tags_and_a_link_back():
     assert "要点：=SUM(A1)" in text
     assert "#safety #free_tag" in text
     assert f"[↗ In Pizhu]({ITEM.id})" in text
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("<script>alert(1)</script>", "\\<script\\>alert(1)\\</script\\>"),
+        ("[点我](javascript:alert(1))", "\\[点我\\](javascript:alert(1))"),
+        ("# 不是标题", "\\# 不是标题"),
+        ("- 不是列表\n  + 也不是", "\\- 不是列表\n  \\+ 也不是"),
+        ("2024. 年份", "2024\\. 年份"),
+        (
+            "价格 $5 和 $6，#标签 ==高亮== ^id %%注释%%",
+            "价格 \\$5 和 \\$6，\\#标签 \\=\\=高亮\\=\\= \\^id \\%\\%注释\\%\\%",
+        ),
+        (
+            "**粗体** _斜_ `码` a|b ~删~ &amp;",
+            "\\*\\*粗体\\*\\* \\_斜\\_ \\`码\\` a\\|b \\~删\\~ \\&amp;",
+        ),
+        ("奥特曼说：AI-安全很重要。", "奥特曼说：AI-安全很重要。"),
+    ],
+)
+def test_scraped_text_comes_out_literally_in_markdown(text, shown):
+    assert literal(text) == shown
+
+
+def test_markdown_shows_quotes_and_titles_literally_but_keeps_notes_as_markdown():
+    evil = Source(title="# <b>标题</b>", url="https://pizhu.example/documents/1/")
+    item = replace(ITEM, exact="<img src=x onerror=alert(1)>", note="**我的**笔记")
+    text = markdown(evil, [item])
+    assert "# \\# \\<b\\>标题\\</b\\>" in text
+    assert "> \\<img src=x onerror=alert(1)\\>" in text
+    assert "**我的**笔记" in text
+
+
+def test_markdown_names_authors_only_when_asked():
+    item = replace(ITEM, creator="alice")
+    assert "— alice" not in markdown(SOURCE, [item])
+    assert "— alice" in markdown(SOURCE, [item], authors=True)
+
+
+@pytest.mark.parametrize(
+    ("name", "tag"),
+    [("safety", "#safety"), ("free tag", "#free_tag"), ("GPT-4.5", "#GPT-4_5"),
+     ("治理/欧盟", "#治理/欧盟"), ("2024", "#_2024")],
+)  # fmt: skip
+def test_tags_become_obsidian_tags(name, tag):
+    assert obsidian_tag(name) == tag
+
+
+@pytest.mark.parametrize(
+    ("title", "name"),
+    [
+        ("OpenAI再陷宮斗", "OpenAI再陷宮斗.md"),
+        ('a/b\\c:d*e?f"g<h>i|j#k^l[m]n', "a b c d e f g h i j k l m n.md"),
+        ("  ..隐藏..  ", "隐藏.md"),
+        ("\u202egnp.exe", "gnp.exe.md"),
+        ("", "document-3.md"),
+        ("///", "document-3.md"),
+        ("CON", "document-3.md"),
+        ("长" * 200, "长" * 80 + ".md"),
+    ],
+)
+def test_file_names_are_safe_everywhere(title, name):
+    assert file_name(title, "md", "document-3") == name
+
+
+def test_content_disposition_has_an_ascii_fallback_and_the_utf8_name():
+    header = content_disposition('奥特曼 "说".md', 'pizhu "3".md')
+    assert header == (
+        'attachment; filename="pizhu__3_.md"; '
+        "filename*=UTF-8''%E5%A5%A5%E7%89%B9%E6%9B%BC%20%22%E8%AF%B4%22.md"
+    )
+
+
+def test_notes_archive_keeps_every_note_under_a_distinct_name():
+    data = notes_archive([("同名.md", "一"), ("同名.md", "二"), ("同名.MD", "三")])
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    assert archive.namelist() == ["同名.md", "同名 (2).md", "同名 (3).MD"]
+    assert archive.read("同名 (2).md").decode() == "二"
+
+
+def test_csv_names_the_author_and_the_original_page():
+    rows = list(csv.DictReader(io.StringIO(to_csv([(SOURCE, replace(ITEM, creator="alice"))]))))
+    assert (rows[0]["author"], rows[0]["original_url"]) == ("alice", SOURCE.original_url)

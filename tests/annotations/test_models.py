@@ -226,7 +226,8 @@ def test_to_dict_carries_the_note_rendered_safely(alice):
     data = highlight.to_dict()
     assert data["note_html"].startswith("<p><strong>粗</strong>")
     assert "<script" not in data["note_html"]
-    (row,) = Highlight.objects.filter(pk=highlight.pk).for_reader()
+    (row,) = Highlight.objects.filter(pk=highlight.pk).for_reader(alice)
+    assert (row.pop("mine"), row.pop("replies")) == (True, [])
     assert row == {name: data[name] for name in row}
 
 

@@ -122,12 +122,63 @@ def test_the_query_count_does_not_grow_with_highlights(client, alice, django_ass
     document = make_document(ARTICLE)
     make_highlight(alice, document, tags=["safety"])
     client.force_login(alice)
-    # session, user, count, page, tags of the page, preferences, tag facet, document facet,
-    # the library's themes
-    with django_assert_num_queries(9):
+    # session, user, count, page, tags of the page, replies of the page, preferences, tag
+    # facet, document facet, the library's themes, the reader's groups (sharing control)
+    with django_assert_num_queries(11):
         client.get(URL)
     for i in range(30):
         other = make_document(f"文章{i}\n第{i}段有关安全。")
         make_highlight(alice, other, quote=f"第{i}段", tags=["safety", f"t{i}"], note="笔记")
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(11):
         assert len(cards(client.get(URL))) == 31
+
+
+# --- sharing: "Shared with me", the sharing control and replies -----------------------
+
+
+def test_my_highlights_leaves_out_what_others_shared(client, alice, bob):
+    from annotations.models import Sharing
+
+    from .factories import share
+
+    share(make_highlight(alice, note="全馆可见"), Sharing.LIBRARY)
+    make_highlight(bob, quote="奥特曼表示")
+    client.force_login(bob)
+    response = client.get(URL)
+    assert cards(response) == ["奥特曼表示"]
+    assert "全馆可见" not in response.content.decode()
+
+
+def test_shared_with_me_lists_others_shares_with_author_and_replies(client, alice, bob, carol):
+    from annotations.models import Sharing
+
+    from .factories import make_group, share
+
+    group = make_group(alice, bob, name="读书会")
+    shared = share(make_highlight(alice, note="组内笔记"), Sharing.GROUP, group.pk)
+    shared.replies.create(user=bob, body="我的回复")
+    make_highlight(carol, quote="奥特曼表示", note="carol 私人")
+    make_highlight(bob, quote="欧盟的人工智能法案")
+    client.force_login(bob)
+    response = client.get(URL, {"shared": "1"})
+    assert cards(response) == ["监管应当跟上技术的发展"]
+    soup = BeautifulSoup(response.content, "html.parser")
+    card = soup.select_one(".highlight-card")
+    assert card.select_one(".byline .author").get_text() == "alice"
+    assert "读书会" in card.select_one(".byline").get_text()
+    assert card.select_one(".reply .hl-note").get_text() == "我的回复"
+    assert card.select_one(f'form[action="/highlights/{shared.pk}/replies/"]')
+    assert not card.select('form[action$="/sharing/"]')
+    assert "carol 私人" not in response.content.decode()
+
+
+def test_own_cards_carry_the_sharing_control(client, alice):
+    from .factories import make_group
+
+    group = make_group(alice, name="读书会")
+    highlight = make_highlight(alice)
+    client.force_login(alice)
+    soup = BeautifulSoup(client.get(URL).content, "html.parser")
+    form = soup.select_one(f'form[action="/highlights/{highlight.pk}/sharing/"]')
+    values = [option["value"] for option in form.select("option")]
+    assert values == ["private", f"group:{group.pk}", "library"]

@@ -139,3 +139,24 @@ def test_bad_filters_are_reported_not_fatal(client, alice, library):
     client.force_login(alice)
     response = client.get(URL, {"q": "OpenAI", "since": "not a date"})
     assert response.status_code == 200
+
+
+def test_highlights_shared_with_the_reader_are_searched_with_their_author(
+    client, alice, bob, library
+):
+    from annotations.models import Sharing
+
+    from .factories import share
+
+    highlight = make_highlight(alice, library["compute"], quote="规模定律", note="共享的缩放法则")
+    share(highlight, Sharing.LIBRARY)
+    client.force_login(bob)
+    response = client.get(URL, {"q": "缩放法则"})
+    assert results(response) == ["算力与规模"]
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert soup.select_one(".own-matches .author").get_text() == "alice"
+    # "Has my highlights" stays about the reader's own.
+    assert results(client.get(URL, {"q": "缩放法则", "mine": "1"})) == []
+    share(highlight, Sharing.PRIVATE)
+    response = client.get(URL, {"q": "缩放法则"})
+    assert "共享的缩放法则" not in response.content.decode()

@@ -117,3 +117,20 @@ def test_the_theme_list_counts_documents_and_the_readers_highlights(client, alic
     text = soup_of(client.get("/themes/")).get_text()
     assert "1 of your highlights" in text
     assert client.post("/themes/").status_code == 405
+
+
+def test_highlights_shared_with_the_reader_show_with_their_author(client, alice, bob, documents):
+    from annotations.models import Sharing
+
+    from .factories import make_group, share
+
+    board, _ = documents
+    group = make_group(bob, alice)
+    highlight = make_highlight(bob, board, quote="奥特曼被董事会解雇", tags=["governance"])
+    share(highlight, Sharing.GROUP, group.pk)
+    client.force_login(alice)
+    soup = soup_of(client.get("/themes/governance/"))
+    (card,) = soup.select(".highlight-card")
+    assert card.select_one(".author").get_text() == "bob"
+    group.remove(alice)
+    assert soup_of(client.get("/themes/governance/")).select(".highlight-card") == []

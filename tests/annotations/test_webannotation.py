@@ -1,14 +1,27 @@
 """W3C Web Annotation JSON-LD on plain values: the shape, validation, and the way back."""
 
+import hashlib
 import json
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from annotations.webannotation import Exported, Unreadable, annotation, collection, read
+from annotations.webannotation import (
+    Exported,
+    Unreadable,
+    annotation,
+    collection,
+    hash_iri,
+    hash_of,
+    page,
+    read,
+    read_each,
+    single,
+)
 
 VALIDATOR = Path(__file__).resolve().parents[3] / "shared" / "w3c" / "validate.py"
 
@@ -115,3 +128,79 @@ def test_the_export_passes_the_w3c_test_suite_schemas(tmp_path):
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_times_keep_their_microseconds_and_come_back_exactly():
+    moment = datetime(2024, 5, 17, 14, 32, 5, 123456, tzinfo=UTC)
+    item = Exported(id="urn:x:1", source="https://a.example/", exact="字", created=moment)
+    data = annotation(item)
+    assert data["created"] == "2024-05-17T14:32:05.123456Z"
+    assert read(data)[0].created == moment
+
+
+def test_a_time_without_an_offset_is_read_as_utc():
+    data = annotation(ITEM)
+    data["created"] = "2024-05-17T14:32:00"
+    assert read(data)[0].created == datetime(2024, 5, 17, 14, 32, tzinfo=UTC)
+
+
+def test_raw_bytes_are_named_by_an_rfc_6920_iri_and_read_back():
+    digest = hashlib.sha256(b"<html>page</html>").hexdigest()
+    iri = hash_iri(digest)
+    assert iri.startswith("ni:///sha-256;") and "=" not in iri
+    assert hash_of(iri) == digest
+    assert hash_of("https://a.example/") is None
+    assert hash_of("ni:///sha-256;tooshort") is None
+
+
+def test_the_target_names_what_the_document_was_derived_from():
+    item = replace(ITEM, via=("https://www.163.com/a.html", "ni:///sha-256;abc"))
+    data = annotation(item)
+    assert data["target"]["via"] == ["https://www.163.com/a.html", "ni:///sha-256;abc"]
+    assert read(data)[0].via == item.via
+    single_via = annotation(replace(ITEM, via=("https://www.163.com/a.html",)))
+    assert single_via["target"]["via"] == "https://www.163.com/a.html"
+    assert read(single_via)[0].via == ("https://www.163.com/a.html",)
+
+
+def test_read_each_reports_every_bad_item_with_its_id_and_reads_the_rest():
+    good = annotation(ITEM)
+    bad = {"type": "Annotation", "id": "urn:x:bad", "target": {"source": "https://a.example/"}}
+    found = read_each([good, bad, "text"])
+    assert isinstance(found[0], Exported)
+    assert isinstance(found[1], Unreadable) and found[1].id == "urn:x:bad"
+    assert str(found[2]) == "item 2 is not an Annotation"
+    with pytest.raises(Unreadable, match="first page is not embedded"):
+        read_each({"type": "AnnotationCollection", "total": 3, "first": "https://a.example/p1"})
+    assert read_each({"type": "AnnotationCollection", "total": 0}) == []
+
+
+def test_a_paged_collection_links_its_pages_and_a_page_names_its_collection():
+    first = collection(
+        [ITEM],
+        id="https://p.example/api/annotations/",
+        label="mine",
+        total=150,
+        first_id="https://p.example/api/annotations/?page=1",
+        next_id="https://p.example/api/annotations/?page=2",
+        last_id="https://p.example/api/annotations/?page=2",
+    )
+    assert (first["total"], first["first"]["next"], first["last"]) == (
+        150,
+        "https://p.example/api/annotations/?page=2",
+        "https://p.example/api/annotations/?page=2",
+    )
+    second = page(
+        [ITEM],
+        id="https://p.example/api/annotations/?page=2",
+        part_of={"id": "https://p.example/api/annotations/", "label": "mine", "total": 150},
+        start_index=100,
+        prev_id="https://p.example/api/annotations/?page=1",
+    )
+    assert second["partOf"]["type"] == "AnnotationCollection"
+    assert (second["startIndex"], second["prev"], "next" in second) == (
+        100,
+        "https://p.example/api/annotations/?page=1",
+        False,
+    )
+    assert single(ITEM)["@context"] == "http://www.w3.org/ns/anno.jsonld"

@@ -128,7 +128,7 @@ def test_switching_to_traditional_and_back_keeps_every_highlight_in_place(live_s
     # A passage highlighted in 繁體 is stored in the article's own script.
     select(page, "後面還有")
     page.keyboard.press("h")
-    page.wait_for_function("document.querySelectorAll('#margin li.hl-item').length === 3")
+    page.wait_for_function("() => document.querySelectorAll('#margin li.hl-item').length === 3")
     assert Highlight.objects.filter(user=alice, exact="后面还有").exists()
 
     switch_script(page, "original")
@@ -202,7 +202,7 @@ def test_keyboard_shortcuts(live_server, page, alice):
 
     select(page, "第三段")
     page.keyboard.press("h")
-    page.wait_for_function("document.querySelectorAll('#margin li.hl-item').length === 3")
+    page.wait_for_function("() => document.querySelectorAll('#margin li.hl-item').length === 3")
     assert Highlight.objects.filter(user=alice, exact="第三段").exists()
 
 
@@ -279,7 +279,7 @@ def test_on_a_phone_the_margin_is_a_drawer_and_touch_highlights(live_server, pho
     select(phone, QUOTE)
     phone.tap("pz-highlight-menu [data-action=highlight]")
     phone.wait_for_function(
-        "document.querySelector('.margin-toggle [data-role=count]').textContent === '2'"
+        "() => document.querySelector('.margin-toggle [data-role=count]').textContent === '2'"
     )
     wait_for(lambda: Highlight.objects.filter(user=alice, exact=QUOTE).exists())
 

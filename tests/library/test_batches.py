@@ -277,3 +277,46 @@ def test_counts_add_up_over_archives_and_refusals():
     assert counts["rejected"] == 1
     assert sum(counts.values()) == batch.total == 4
     assert ItemStatus.PENDING not in {item["status"] for item in batch.report()["items"]}
+
+
+def test_two_workers_importing_the_same_bytes_make_the_loser_a_duplicate(monkeypatch):
+    first, second = make_batch(2), make_batch(2)  # the same files: same bytes and origins
+    real = importing.clean
+    calls = []
+
+    def meanwhile(data, **options):
+        calls.append(1)
+        if len(calls) == 1:  # the first worker looked up its chunk; the second one wins
+            assert process_batch(second, worker="w2")
+        return real(data, **options)
+
+    monkeypatch.setattr(importing, "clean", meanwhile)
+    assert process_batch(first, worker="w1")
+    winners = dict(second.items.values_list("position", "document_id"))
+    assert list(second.items.values_list("status", flat=True)) == ["created"] * 2
+    for item in first.items.order_by("position"):
+        assert (item.status, item.document_id) == ("duplicate", winners[item.position])
+        assert item.reason == "same bytes as an earlier import"
+    assert Document.objects.count() == 2
+
+
+def test_a_changed_page_imported_meanwhile_by_another_worker_becomes_a_revision(monkeypatch):
+    first = ImportBatch.objects.create()
+    take_in(first, [Item("a.html", "pages/a.html", page("第一版"))])
+    second = ImportBatch.objects.create()
+    take_in(second, [Item("a.html", "pages/a.html", page("第二版"))])
+    real = importing.clean
+    calls = []
+
+    def meanwhile(data, **options):
+        calls.append(1)
+        if len(calls) == 1:
+            assert process_batch(second, worker="w2")
+        return real(data, **options)
+
+    monkeypatch.setattr(importing, "clean", meanwhile)
+    assert process_batch(first, worker="w1")
+    [item] = first.items.all()
+    assert item.status == "updated"
+    assert item.document_id == second.items.get().document_id
+    assert Revision.objects.filter(document_id=item.document_id).count() == 2

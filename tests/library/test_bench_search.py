@@ -24,4 +24,5 @@ def test_bench_search_prints_the_table():
     assert cells[1] == "40"
     assert float(cells[4]) > 0 and float(cells[5]) > 0  # search p50, p95
     assert cells[9].endswith("×")
+    assert cells[12].endswith("of score")  # the related documents against all pairs
     assert "| 奥特曼 |" in table

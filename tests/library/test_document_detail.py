@@ -262,13 +262,23 @@ def test_a_readers_query_count_does_not_grow_with_highlights(
     ReadingProgress.objects.record(alice, document, offset=10, fraction=0.1)
     make_highlight(alice, document, quote="第1段", tags=["safety"])
     client.force_login(alice)
-    # session, user, document + revision, preferences, highlights, their tags,
-    # the reader's tag names, progress, the library's themes; related, same article,
-    # mentions, themes (library/connections.py); suggested passages, backlinks
-    with django_assert_num_queries(15):
+    # session, user, document + revision, preferences, highlights, their tags, their
+    # replies, the reader's groups, the reader's tag names, progress, the library's
+    # themes; related, same article, mentions, themes (library/connections.py);
+    # suggested passages, backlinks
+    with django_assert_num_queries(17):
         client.get(url(document))
     for i in range(2, 32):
         make_highlight(alice, document, quote=f"第{i}段", note=f"笔记{i}", tags=["safety", f"t{i}"])
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(17):
         response = client.get(url(document))
     assert len(reader_config(BeautifulSoup(response.content, "html.parser"))["highlights"]) == 31
+
+
+def test_a_headline_block_is_the_one_title_and_stays_highlightable(client, db):
+    blocks = [Block("heading", "奥特曼回来了", attrs={"level": 1}), Block("paragraph", "正文。")]
+    soup = page(client, make_document_from_blocks(blocks, title="奥特曼回来了"))
+    headlines = soup.find_all("h1")
+    assert [h.get_text() for h in headlines] == ["奥特曼回来了"]
+    assert headlines[0].get("data-start") == "0"
+    assert "headline" in headlines[0]["class"]

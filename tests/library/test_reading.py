@@ -131,3 +131,27 @@ def test_the_page_declares_the_language_of_the_script_it_shows(db):
     assert reading_view(document, document.current_revision, "hant").lang == "zh-Hant"
     assert reading_view(document, document.current_revision, "hant-hk").lang == "zh-Hant-HK"
     assert reading_view(document, None, "nonsense").script == "original"
+
+
+def test_a_first_heading_that_says_the_title_is_shown_once_as_the_headline(db):
+    blocks = [
+        Block("heading", "奧特曼，回來了：", attrs={"level": 1}),
+        Block("paragraph", "正文。"),
+        Block("heading", "第二部分", attrs={"level": 2}),
+    ]
+    document = make_document_from_blocks(blocks, title="奧特曼,回來了")
+    view = reading_view(document, document.current_revision, "hans")
+    assert view.title_in_body
+    assert [(block.tag, block.is_title) for block in view.blocks][:2] == [
+        ("h1", True),
+        ("p", False),
+    ]
+    assert [heading.text for heading in view.headings] == ["第二部分"]
+
+
+def test_a_first_heading_that_differs_from_the_title_stays_a_heading(db):
+    blocks = [Block("heading", "导语", attrs={"level": 2}), Block("paragraph", "正文。")]
+    document = make_document_from_blocks(blocks, title="另一个标题")
+    view = reading_view(document, document.current_revision, "original")
+    assert not view.title_in_body
+    assert view.blocks[0].tag == "h2"

@@ -1,8 +1,21 @@
 """Related documents: ranked by rare shared entities, themes and wording, with reasons."""
 
-import pytest
+import random
 
-from library.models import RelatedDocument
+import pytest
+from django.db.models import Count
+
+from library import related
+from library.bench_search import paragraph_pool
+from library.indexing import rebuild
+from library.models import (
+    Document,
+    DocumentEntity,
+    Entity,
+    RelatedDocument,
+    Term,
+)
+from tests.factories import make_document
 from tests.library.indexed import load_entities, make_indexed
 
 
@@ -56,3 +69,65 @@ def test_similar_wording_alone_relates_two_documents(entities):
     [(other, reason)] = related_to(second)
     assert other == first.pk
     assert "similar wording" in reason
+
+
+def exact_best(pk: int, library: dict, frequencies: dict[int, int], top: int) -> list[int]:
+    """Every other document of the library compared with `pk`: the all-pairs answer."""
+    features, weights = library[pk]
+    entity_idf, theme_idf = related.idfs(features, frequencies)
+    scored = []
+    for other, (their_features, their_weights) in library.items():
+        if other == pk:
+            continue
+        candidate = related.Candidate(
+            set(features.entities) & set(their_features.entities),
+            features.themes & their_features.themes,
+            sum(w * their_weights.get(key, 0.0) for key, w in weights.items()),
+        )
+        candidate.score = related.score(candidate, entity_idf, theme_idf)
+        if related.worth_showing(candidate):
+            scored.append((-candidate.score, other))
+    return [other for _, other in sorted(scored)[:top]]
+
+
+SURNAMES = ["诸葛", "欧阳", "司马", "上官", "东方", "慕容"]
+GIVEN = ["青云", "紫霞", "星河", "远帆", "海潮"]
+
+
+def clustered_library(size: int) -> None:
+    """Documents about 30 stories, as a library of news is: each story has its own two
+    people (a rarer entity each, the second shared with the next story) and paragraphs
+    its articles share, among paragraphs about OpenAI, Altman, Microsoft… (common
+    entities) drawn from the benchmark's pool in both scripts."""
+    people = [f"{surname}{given}" for surname in SURNAMES for given in GIVEN]
+    Entity.objects.load([{"name": name, "aliases": [name]} for name in people])
+    pool = paragraph_pool()
+    general = pool["simplified"] + pool["traditional"]
+    rng = random.Random(5)
+    stories = [rng.sample(general, 4) for _ in people]
+    for i in range(size):
+        story = i % len(people)
+        first, second = people[story], people[(story + 1) % len(people)]
+        paragraphs = [
+            *rng.sample(stories[story], 2),
+            *rng.sample(general, 4),
+            f"{first}说,{second}也在场。" * rng.randint(1, 3),
+        ]
+        rng.shuffle(paragraphs)
+        make_document("\n".join([f"第{i}篇 {first}", *paragraphs]))
+
+
+def test_capped_candidates_rank_the_same_top_five_as_comparing_every_pair(entities):
+    # Several times more documents than one document reads of any posting list
+    # (PER_ENTITY, PER_TERM): the common entities' and terms' lists are cut short.
+    size = 300
+    assert size > 4 * max(related.PER_ENTITY, related.PER_TERM)
+    clustered_library(size)
+    rebuild(relate=False)
+    frequencies = dict(Term.objects.values_list("key", "documents"))
+    most = DocumentEntity.objects.values("entity").annotate(n=Count("pk")).order_by("-n")[0]
+    assert most["n"] > 2 * related.PER_ENTITY  # OpenAI's list is read only in part
+    library = related.stored_features(list(Document.objects.values_list("pk", flat=True)))
+    for pk, (features, weights) in library.items():
+        capped = [other for other, _ in related.best(pk, features, weights, frequencies)]
+        assert capped[:5] == exact_best(pk, library, frequencies, 5), pk

@@ -2,9 +2,22 @@
 
 import subprocess
 import sys
+from pathlib import Path
+
+from django.conf import settings
 
 from library.chinese import converter
-from library.similarity import THRESHOLD, band_keys, folded, similarity, sketch
+from library.similarity import (
+    MIN_CHARACTERS,
+    THRESHOLD,
+    band_keys,
+    folded,
+    reference_sketch,
+    similarity,
+    sketch,
+)
+
+SEEDS = settings.BASE_DIR / "seeds"
 
 ARTICLE = (
     "OpenAI 首席执行官奥特曼周三表示，公司将在今年晚些时候发布新一代模型，"
@@ -62,3 +75,20 @@ def test_the_pure_import_modules_import_nothing_from_django():
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
     )
     assert run.stdout.strip() == "[]"
+
+
+def test_the_vectorised_sketch_matches_the_one_shingle_at_a_time_specification():
+    samples = Path(__file__).parent / "samples"
+    texts = [path.read_text("utf-8") for path in sorted(SEEDS.glob("*.txt"))]
+    texts += [path.read_text("utf-8") for path in sorted(samples.glob("*.gold.txt"))]
+    texts += [
+        ARTICLE,
+        OTHER,
+        "a" * MIN_CHARACTERS,  # one shingle value in every slot: the rest borrowed
+        "𠀀𨋢😀" * 20 + "奧特曼 Altman",  # astral code points are one character each
+        "OpenAI" * 7,
+    ]
+    assert len(texts) > 40
+    for text in texts:
+        assert sketch(text) == reference_sketch(text), text[:40]
+    assert sketch("a" * (MIN_CHARACTERS - 1)) is None

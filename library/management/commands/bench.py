@@ -10,6 +10,8 @@ BENCHMARKS = {
     "reading": "annotations.benchmarks.reading",
     "import": "library.benchmarks.import_",
     "search": "library.bench_search.search",
+    "sharing": "annotations.bench_sharing.sharing",
+    "interop": "annotations.bench_interop.interop",
 }
 
 

@@ -58,6 +58,22 @@ def test_it_decodes_utf16_by_its_bom_in_either_byte_order(codec):
     assert not result.low_confidence
 
 
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_it_decodes_utf16_without_a_bom_by_its_nul_bytes(codec):
+    data = page(TRADITIONAL).encode(codec)
+    assert not data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    result = decode(data)
+    assert (result.text, result.encoding, result.method) == (page(TRADITIONAL), codec, "utf-16")
+    assert not result.low_confidence
+
+
+def test_nul_bytes_in_utf8_are_not_taken_for_utf16():
+    data = page(f"{SIMPLIFIED}\x00{SIMPLIFIED}").encode("utf-8")
+    result = decode(data)
+    assert result.encoding == "utf-8"
+    assert result.text == page(f"{SIMPLIFIED}\x00{SIMPLIFIED}")
+
+
 def test_a_bom_beats_a_contradicting_declaration():
     result = decode(page(SIMPLIFIED, meta("gbk")).encode("utf-8-sig"))
     assert result.text == page(SIMPLIFIED, meta("gbk"))

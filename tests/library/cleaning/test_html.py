@@ -187,6 +187,24 @@ def test_utf16_with_a_bom_is_html_too():
     assert "谁来监管" in result.text
 
 
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_bom_is_html_too(codec):
+    html = f'<html><body><div class="article">{ARTICLE}</div></body></html>'
+    result = clean(html.encode(codec), filename="page.html")
+    assert "谁来监管" in result.text
+    assert result.encoding == codec
+
+
+def test_nul_bytes_in_html_are_dropped_and_audited_as_control_characters():
+    article = ARTICLE.replace("监管", "监\x00\x00管", 1)
+    html = f'<html><body><div class="article">{article}</div></body></html>'
+    result = clean(html.encode(), filename="a.html")
+    assert "谁来监管" in result.text
+    assert "\ufffd" not in result.text and "\x00" not in result.text
+    [nul] = [r for r in result.removed if r.rule == "control-characters"]
+    assert (nul.text, nul.start) == ("\x00\x00", html.index("\x00"))
+
+
 def test_removal_offsets_point_into_the_page_text_in_order():
     result = cleaned(
         f'<nav>首页 科技</nav><div class="article">{ARTICLE}</div><footer>关于我们</footer>'
