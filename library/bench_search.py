@@ -222,7 +222,11 @@ def top_five(pk: int) -> tuple[list[tuple[int, float]], list[tuple[int, float]]]
 
     features, weights = related.stored_features([pk])[pk]
     frequencies = related.Term.objects.frequencies(
-        [*map(related.entity_key, features.entities), *map(related.theme_key, features.themes)]
+        [
+            *weights,
+            *map(related.entity_key, features.entities),
+            *map(related.theme_key, features.themes),
+        ]
     )
     capped = [(other, c.score) for other, c in related.best(pk, features, weights, frequencies)]
     entity_idf, theme_idf = related.idfs(features, frequencies)
